@@ -1,0 +1,56 @@
+namespace Pipeline.Model.Torch;
+
+/// <summary>Process-wide facts and settings of the loaded libtorch.</summary>
+public static class TorchRuntime
+{
+    /// <summary>The C ABI revision this assembly was written against; a stale shim is rebuilt.</summary>
+    public const int AbiVersion = 1;
+
+    public static string Version => Native.Str(Native.pt_version());
+
+    /// <summary>The libtorch file actually loaded into this process.</summary>
+    public static string LibraryPath => Native.Str(Native.pt_library_path());
+
+    /// <summary>libtorch's own build summary (BLAS, CPU capability, compiler).</summary>
+    public static string BuildConfig => Native.Str(Native.pt_build_config());
+
+    public static string ParallelInfo => Native.Str(Native.pt_parallel_info());
+
+    public static int NativeAbiVersion => Native.pt_abi_version();
+
+    public static int IntraOpThreads
+    {
+        get => Native.pt_get_num_threads();
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            Native.Check(Native.pt_set_num_threads(value));
+        }
+    }
+
+    public static int InterOpThreads => Native.pt_get_num_interop_threads();
+
+    public static int CudaDeviceCount => Native.pt_cuda_device_count();
+
+    /// <summary>Every device this process can compute on: "cpu", then "cuda:0", "cuda:1", ...</summary>
+    public static IReadOnlyList<string> Devices =>
+        [.. Enumerable.Range(0, CudaDeviceCount).Select(i => $"cuda:{i}").Prepend("cpu")];
+
+    /// <summary>
+    /// The matrix-product rate measured inside libtorch (C++ timing loop), in GFLOP/s.
+    /// <paramref name="cudaDevice"/> is -1 for the CPU.
+    /// </summary>
+    public static double MeasureMatmulGflops(int n, MatmulType type, int iterations, int cudaDevice = -1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
+        Native.Check(Native.pt_bench_matmul(n, (int)type, iterations, cudaDevice, out var gflops));
+        return gflops;
+    }
+}
+
+public enum MatmulType
+{
+    Float32 = 0,
+    BFloat16 = 1,
+}

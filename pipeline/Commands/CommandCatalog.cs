@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Pipeline.Cli.Commands;
+
+/// <summary>Every verb of the <c>pipeline</c> CLI, in the order <c>--help</c> lists them.</summary>
+public static class CommandCatalog
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("pipeline: reinforcement learning from verifiable rewards (GRPO family) on libtorch.");
+        root.Subcommands.Add(DemoCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,3 @@
+using Pipeline.Cli.Commands;
+
+return CommandCatalog.Build().Parse(args).Invoke();
