@@ -8,6 +8,8 @@ public static class CommandCatalog
     public static RootCommand Build()
     {
         var root = new RootCommand("pipeline: reinforcement learning from verifiable rewards (GRPO family) on libtorch.");
+        root.Subcommands.Add(SetupCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         return root;
     }
