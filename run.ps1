@@ -17,7 +17,7 @@ function Invoke-Checked([string]$exe, [string[]]$arguments) {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 function Build-Quiet([string]$target, [string[]]$extra = @()) {
-    Invoke-Checked dotnet (@('build', $target, '-c', 'Release', '--nologo', '-v', 'quiet', '-clp:ErrorsOnly') + $extra)
+    Invoke-Checked dotnet (@('build', $target, '-c', 'Release', '--nologo', '-v', 'quiet', '-clp:ErrorsOnly;NoSummary') + $extra)
 }
 function Invoke-Setup([string[]]$arguments) {
     Build-Quiet 'pipeline/Pipeline.csproj'

@@ -20,10 +20,12 @@ public static class BlasProbe
             .ToList();
     }
 
-    /// <summary>True when the reference (netlib) BLAS is loaded: Debian's alternatives point at blas/.</summary>
+    /// <summary>
+    /// True when the reference (netlib) libblas is loaded: Debian's alternatives point at blas/.
+    /// An OpenBLAS liblapack mapped beside it does not help, since sgemm binds to libblas.
+    /// </summary>
     public static bool IsReferenceBlas(IReadOnlyList<string> libraries) =>
-        libraries.Any(p => p.Contains("/blas/libblas", StringComparison.Ordinal)) &&
-        !libraries.Any(p => p.Contains("openblas", StringComparison.OrdinalIgnoreCase) || p.Contains("mkl", StringComparison.OrdinalIgnoreCase));
+        libraries.Any(p => p.Contains("/blas/libblas", StringComparison.Ordinal));
 
     /// <summary>The line of libtorch's build config that names its BLAS.</summary>
     public static string? BuildBlas(string buildConfig) =>

@@ -21,6 +21,9 @@ public class DiagnosticsParsingTests
         Assert.True(BlasProbe.IsReferenceBlas(BlasProbe.MappedBlasLibraries(reference)));
         Assert.False(BlasProbe.IsReferenceBlas(BlasProbe.MappedBlasLibraries(open)));
         Assert.Equal(["/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0"], BlasProbe.MappedBlasLibraries(reference));
+        // Seen on Debian with libblas switched back to the reference but liblapack left on OpenBLAS.
+        const string mixed = "7f00-7f01 r-xp 0 08:01 1 /usr/lib/x86_64-linux-gnu/openblas-pthread/liblapack.so.3\n7f02-7f03 r-xp 0 08:01 2 /usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0\n";
+        Assert.True(BlasProbe.IsReferenceBlas(BlasProbe.MappedBlasLibraries(mixed)));
     }
 
     [Fact]
