@@ -16,8 +16,10 @@ function Invoke-Checked([string]$exe, [string[]]$arguments) {
     & $exe @arguments
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
+# Build output is shown only when the build fails.
 function Build-Quiet([string]$target, [string[]]$extra = @()) {
-    Invoke-Checked dotnet (@('build', $target, '-c', 'Release', '--nologo', '-v', 'quiet', '-clp:ErrorsOnly;NoSummary') + $extra)
+    $out = & dotnet build $target -c Release --nologo -v quiet '-clp:ErrorsOnly' @extra 2>&1
+    if ($LASTEXITCODE -ne 0) { $out | Write-Host; exit $LASTEXITCODE }
 }
 function Invoke-Setup([string[]]$arguments) {
     Build-Quiet 'pipeline/Pipeline.csproj'
