@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipeline.Model.Torch;
 using Pipeline.Stages.Algorithms.Advantages;
 using Pipeline.Stages.Algorithms.Kl;
 using Pipeline.Stages.Algorithms.Losses;
@@ -98,6 +99,15 @@ public class VerlGoldenTests
                 Close(expectedGrad[i][t], grad, $"{context} grad[{i}][{t}]");
             }
         }
+
+        // The Torch estimator, with the gradient of the masked sum taken by autograd.
+        using var scope = torch.NewDisposeScope();
+        var logpT = Tensor2(logp).requires_grad_();
+        var mask = Mask(lengths, logp[0].Length);
+        var kl = KlTensor.PerToken(estimator, logpT, Tensor2(refLogp));
+        (kl * mask).sum().backward();
+        AssertMatrix(expected, kl, $"{context} torch kl");
+        AssertMatrix(expectedGrad, logpT.grad!, $"{context} torch grad");
     }
 
     private static void CheckPolicyLoss(JsonElement c, string context)
@@ -109,7 +119,8 @@ public class VerlGoldenTests
         var clipLow = c.GetProperty("clip_low").GetDouble();
         var clipHigh = c.GetProperty("clip_high").GetDouble();
         var agg = LossAggregations.Parse(c.GetProperty("agg").GetString()!);
-        var reference = c.GetProperty("loss").GetString() switch
+        var lossName = c.GetProperty("loss").GetString()!;
+        var reference = lossName switch
         {
             "vanilla" => ReferencePolicyLoss.Vanilla(oldLogp, logp, adv, lengths, clipLow, clipHigh, c.GetProperty("clip_c").GetDouble(), agg),
             "gspo" => ReferencePolicyLoss.Gspo(oldLogp, logp, adv, lengths, clipLow, clipHigh),
@@ -125,6 +136,39 @@ public class VerlGoldenTests
             for (var t = 0; t < expectedGrad[i].Length; t++)
             {
                 Close(expectedGrad[i][t], reference.Grad[i][t], $"{context} grad[{i}][{t}]");
+            }
+        }
+
+        // The production loss: Torch ops, gradient by autograd.
+        using var scope = torch.NewDisposeScope();
+        var options = new PolicyLossOptions { ClipLow = clipLow, ClipHigh = clipHigh, ClipC = c.GetProperty("clip_c").GetDouble(), Aggregation = agg };
+        var loss = PolicyLosses.Create(lossName == "vanilla" ? "ppo" : lossName, options);
+        var logpT = Tensor2(logp).requires_grad_();
+        var mask = Mask(lengths, logp[0].Length);
+        var output = loss.Compute(new PolicyLossInput(logpT, Tensor2(oldLogp), Tensor2(adv), mask, LossNormalizer.FromMask(mask)));
+        output.Loss.backward();
+        Close(c.GetProperty("expected_loss").GetDouble(), output.Loss.ToDouble(), $"{context} torch loss");
+        Close(c.GetProperty("expected_clipfrac").GetDouble(), output.Metrics.ClipFrac, $"{context} torch clipfrac");
+        Close(c.GetProperty("expected_clipfrac_lower").GetDouble(), output.Metrics.ClipFracLower, $"{context} torch clipfrac_lower");
+        Close(c.GetProperty("expected_ppo_kl").GetDouble(), output.Metrics.PpoKl, $"{context} torch ppo_kl");
+        AssertMatrix(expectedGrad, logpT.grad!, $"{context} torch grad");
+    }
+
+    private static Tensor Tensor2(double[][] m) =>
+        torch.tensor(m.SelectMany(r => r.Select(x => (float)x)).ToArray(), [m.Length, m[0].Length]);
+
+    private static Tensor Mask(int[] lengths, int width) =>
+        torch.tensor(lengths.SelectMany(l => Enumerable.Range(0, width).Select(t => t < l ? 1f : 0f)).ToArray(), [lengths.Length, width]);
+
+    private static void AssertMatrix(double[][] expected, Tensor actual, string what)
+    {
+        var values = actual.to(ScalarType.Float32).data<float>();
+        var width = expected[0].Length;
+        for (var i = 0; i < expected.Length; i++)
+        {
+            for (var t = 0; t < width; t++)
+            {
+                Close(expected[i][t], values[(i * width) + t], $"{what}[{i}][{t}]");
             }
         }
     }
