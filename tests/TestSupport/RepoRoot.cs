@@ -7,7 +7,7 @@ internal static class RepoRoot
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Pipeline.sln")))
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Pipeline.sln")))
             {
                 return dir.FullName;
             }
