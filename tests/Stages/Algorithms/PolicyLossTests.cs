@@ -49,19 +49,19 @@ public class PolicyLossTests
     [Fact]
     public void AsymmetricClippingBoundsNegativeAdvantagesMoreTightly()
     {
-        // Ratio 0.8 on tokens with A = +1 and A = -1. Positive band [0.8, 1.28]: not clipped.
+        // Ratio 0.85 on tokens with A = +1 and A = -1. Positive band [0.8, 1.28]: not clipped.
         // Negative band [0.9, 1.1]: clipped at 0.9, so the loss is -(-1)·0.9 = 0.9 and no gradient.
         using var scope = torch.NewDisposeScope();
-        var logp = torch.tensor(new[] { (float)Math.Log(0.8), (float)Math.Log(0.8) }, [1, 2]).requires_grad_();
+        var logp = torch.tensor(new[] { (float)Math.Log(0.85), (float)Math.Log(0.85) }, [1, 2]).requires_grad_();
         var old = torch.zeros([1, 2]);
         var adv = torch.tensor(new[] { 1f, -1f }, [1, 2]);
         var mask = torch.ones([1, 2]);
         var options = new PolicyLossOptions { ClipLow = 0.2, ClipHigh = 0.28, NegativeClipLow = 0.1, NegativeClipHigh = 0.1, ClipC = null, Aggregation = LossAggregation.SeqMeanTokenSum };
         var output = PolicyLosses.Create("ppo", options).Compute(new PolicyLossInput(logp, old, adv, mask, LossNormalizer.FromMask(mask)));
         output.Loss.backward();
-        Assert.Equal(-0.8 + 0.9, output.Loss.ToDouble(), 5);
+        Assert.Equal(-0.85 + 0.9, output.Loss.ToDouble(), 5);
         var grad = logp.grad!.data<float>();
-        Assert.Equal(-0.8, grad[0], 5);
+        Assert.Equal(-0.85, grad[0], 5);
         Assert.Equal(0, grad[1], 6);
         Assert.Equal(0.5, output.Metrics.ClipFrac);
         Assert.Equal(0.5, output.Metrics.ClipRatioLow);
