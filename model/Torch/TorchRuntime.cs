@@ -4,7 +4,7 @@ namespace Pipeline.Model.Torch;
 public static class TorchRuntime
 {
     /// <summary>The C ABI revision this assembly was written against; a stale shim is rebuilt.</summary>
-    public const int AbiVersion = 1;
+    public const int AbiVersion = 2;
 
     public static string Version => Native.Str(Native.pt_version());
 
@@ -31,6 +31,12 @@ public static class TorchRuntime
     public static int InterOpThreads => Native.pt_get_num_interop_threads();
 
     public static int CudaDeviceCount => Native.pt_cuda_device_count();
+
+    /// <summary>
+    /// Tensors owned by .NET and not yet freed. A loop that returns this to the same value after
+    /// each iteration frees its temporaries deterministically, without the finalizer.
+    /// </summary>
+    public static long LiveTensors => TensorHandle.Live;
 
     /// <summary>Every device this process can compute on: "cpu", then "cuda:0", "cuda:1", ...</summary>
     public static IReadOnlyList<string> Devices =>

@@ -95,14 +95,15 @@ public static partial class torch
     /// A tensor holding a copy of <paramref name="data"/> in row-major order. The element type
     /// picks the dtype (float: Float32, long: Int64, int: Int32, bool: Bool, Half: Float16,
     /// ushort: BFloat16 bits, ...); a different <paramref name="dtype"/> converts after the copy.
-    /// Without <paramref name="shape"/> the tensor is 1-D.
+    /// Without <paramref name="shape"/> the tensor is 1-D (even of one element: use
+    /// <see cref="scalar_tensor"/> for a 0-dimensional one).
     /// </summary>
     public static unsafe Tensor tensor<T>(ReadOnlySpan<T> data, ReadOnlySpan<long> shape = default, ScalarType? dtype = null,
         Device? device = null, bool requires_grad = false) where T : unmanaged
     {
         var source = ScalarTypeExtensions.Of<T>();
         var target = dtype ?? source;
-        ReadOnlySpan<long> dims = shape.IsEmpty && data.Length != 1 ? [data.Length] : shape;
+        ReadOnlySpan<long> dims = shape.IsEmpty ? [data.Length] : shape;
         var bytes = MemoryMarshal.AsBytes(data);
         var d = device ?? Device.CPU;
         Tensor made;
@@ -130,9 +131,9 @@ public static partial class torch
         }
     }
 
-    public static Tensor tensor<T>(T[] data, long[]? shape = null, ScalarType? dtype = null, Device? device = null, bool requires_grad = false)
-        where T : unmanaged =>
-        tensor<T>(data.AsSpan(), shape ?? default(ReadOnlySpan<long>), dtype, device, requires_grad);
+    public static Tensor tensor<T>(T[] data, ReadOnlySpan<long> shape = default, ScalarType? dtype = null, Device? device = null,
+        bool requires_grad = false) where T : unmanaged =>
+        tensor<T>(data.AsSpan(), shape, dtype, device, requires_grad);
 
     /// <summary>A 0-dimensional tensor.</summary>
     public static Tensor scalar_tensor(double value, ScalarType dtype = ScalarType.Float32, Device? device = null) =>
