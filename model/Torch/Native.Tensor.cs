@@ -127,7 +127,7 @@ internal static partial class Native
     [LibraryImport(Lib)] internal static unsafe partial int pt_clip_grad_norm(IntPtr* parameters, int n, double maxNorm, out double totalNorm);
 
     // bench.cpp
-    [LibraryImport(Lib)] internal static partial int pt_bench_add(long n, int iters, out double nsPerOp);
+    [LibraryImport(Lib)] internal static partial int pt_bench_loop(int op, TensorHandle a, TensorHandle b, int iters, out double nsPerOp);
 
     /// <summary>Wraps a handle returned by the shim, throwing its error when it is null.</summary>
     internal static IntPtr CheckHandle(IntPtr h)

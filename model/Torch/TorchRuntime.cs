@@ -53,6 +53,27 @@ public static class TorchRuntime
         Native.Check(Native.pt_bench_matmul(n, (int)type, iterations, cudaDevice, out var gflops));
         return gflops;
     }
+
+    /// <summary>
+    /// Nanoseconds per out-of-place <paramref name="op"/> of a and b, timed by a C++ loop inside
+    /// the shim: the cost of the same libtorch call with no .NET in between, against which the
+    /// binding's per-call overhead is measured.
+    /// </summary>
+    public static double TimeNativeLoop(NativeLoopOp op, Tensor a, Tensor b, int iterations)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
+        Native.Check(Native.pt_bench_loop((int)op, a.Handle, b.Handle, iterations, out var ns));
+        return ns;
+    }
+}
+
+/// <summary>The ops <see cref="TorchRuntime.TimeNativeLoop"/> can time.</summary>
+public enum NativeLoopOp
+{
+    Add = 0,
+    Matmul = 1,
 }
 
 public enum MatmulType
