@@ -145,6 +145,29 @@ public class TensorCreationTests
     }
 
     [Fact]
+    public void InPlaceRandomFillsAndAliases()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var g = new Generator(9);
+        var u = torch.empty([2000]).uniform_(-2, 3, g);
+        Assert.True(u.ge(-2.0).all().ToBoolean() && u.lt(3.0).all().ToBoolean());
+        Assert.InRange(u.mean().ToSingle(), 0.3f, 0.7f);
+        var n = torch.empty([2000], ScalarType.Float64).normal_(5, 0.5, g);
+        Assert.InRange(n.mean().ToDouble(), 4.95, 5.05);
+        Assert.InRange(n.std().ToDouble(), 0.45, 0.55);
+
+        var a = torch.ones([2]);
+        var alias = a.alias();
+        a.Dispose();
+        alias.add_(1.0);
+        Assert.Equal([2f, 2f], alias.data<float>());
+
+        var w = torch.tensor(new[] { 1f, 2f }, dtype: ScalarType.Float64, requires_grad: true);
+        Assert.True(w.requires_grad && w.is_leaf);
+        Assert.Equal(ScalarType.Float64, w.dtype);
+    }
+
+    [Fact]
     public void DevicesParse()
     {
         Assert.Equal(Device.CPU, Device.Parse("cpu"));
