@@ -10,11 +10,17 @@ public sealed class DisposeScope : IDisposable
 {
     [ThreadStatic] private static DisposeScope? t_current;
 
-    private readonly List<Tensor> _tensors = [];
+    // Emptied lists of finished scopes, reused so that a scope per step allocates only itself.
+    [ThreadStatic] private static Stack<List<Tensor>>? t_spareLists;
+
+    private static readonly List<Tensor> Finished = [];
+
+    private List<Tensor> _tensors;
     private bool _disposed;
 
     internal DisposeScope()
     {
+        _tensors = t_spareLists is { Count: > 0 } spare ? spare.Pop() : new List<Tensor>(16);
         Outer = t_current;
         t_current = this;
     }
@@ -52,6 +58,7 @@ public sealed class DisposeScope : IDisposable
     /// <summary>Frees every tensor of this scope except <paramref name="keep"/>, which stay in it.</summary>
     public void DisposeEverythingBut(params Tensor[] keep)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var kept = new List<Tensor>(keep.Length);
         foreach (var t in _tensors)
         {
@@ -102,5 +109,13 @@ public sealed class DisposeScope : IDisposable
         }
 
         _tensors.Clear();
+        var spare = t_spareLists ??= new Stack<List<Tensor>>();
+        if (spare.Count < 8 && _tensors.Capacity <= 4096)
+        {
+            spare.Push(_tensors);
+        }
+
+        // The list handed back is never touched through this scope again.
+        _tensors = Finished;
     }
 }
