@@ -9,6 +9,7 @@ public static class CommandCatalog
     {
         var root = new RootCommand("pipeline: reinforcement learning from verifiable rewards (GRPO family) on libtorch.");
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(TokenizeCommand.Create());
         return root;
     }
 }
