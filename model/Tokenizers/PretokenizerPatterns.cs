@@ -23,9 +23,25 @@ public static class PretokenizerPatterns
         _ => new RegexSplitMatcher(pattern),
     };
 
-    /// <summary>The same pattern run by .NET's regex engine, whatever it is: the reference the
-    /// scanners are tested against on BMP text.</summary>
-    internal static ISplitMatcher Regex(string pattern) => new RegexSplitMatcher(pattern);
+    /// <summary>The pieces the tokenizer's matcher for <paramref name="pattern"/> cuts
+    /// <paramref name="text"/> into (matches only; with these patterns every character is in one).</summary>
+    public static IReadOnlyList<string> Split(string pattern, string text) => Pieces(MatcherCache.GetOrAdd(pattern, For), text);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ISplitMatcher> MatcherCache = new();
+
+    /// <summary>The same, run by .NET's regex engine: the reference for the hand-written scanners,
+    /// exact on BMP text.</summary>
+    public static IReadOnlyList<string> SplitWithRegex(string pattern, string text) =>
+        Pieces(RegexCache.GetOrAdd(pattern, p => new RegexSplitMatcher(p)), text);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ISplitMatcher> RegexCache = new();
+
+    private static List<string> Pieces(ISplitMatcher matcher, string text)
+    {
+        var matches = new List<(int Start, int End)>();
+        matcher.FindMatches(text, matches);
+        return matches.Select(m => text[m.Start..m.End]).ToList();
+    }
 }
 
 internal sealed class RegexSplitMatcher : ISplitMatcher
