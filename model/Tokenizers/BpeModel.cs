@@ -12,6 +12,7 @@ internal sealed class BpeModel
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _vocabBySpan;
     private readonly Dictionary<long, (int Rank, int NewId)> _merges;
     private readonly int[] _byteIds = new int[256];
+    private readonly int[] _bmpIds = new int[65536];
     private readonly string? _unkToken;
     private readonly string? _prefix;
     private readonly string? _suffix;
@@ -53,6 +54,11 @@ internal sealed class BpeModel
 
         for (var b = 0; b < 256; b++)
             _byteIds[b] = vocab.TryGetValue($"<0x{b:X2}>", out var id) ? id : -1;
+
+        // Initial symbols are looked up once per character: a flat table for the BMP avoids hashing.
+        Array.Fill(_bmpIds, -1);
+        foreach (var (token, id) in vocab)
+            if (token.Length == 1 && !char.IsSurrogate(token[0])) _bmpIds[token[0]] = id;
     }
 
     public bool FuseUnk { get; }
@@ -97,6 +103,17 @@ internal sealed class BpeModel
             var isLast = i + len == word.Length;
             var ch = word.Slice(i, len);
             i += len;
+
+            if (len == 1 && _prefix is null && _suffix is null && _bmpIds[ch[0]] >= 0)
+            {
+                if (pendingUnkId >= 0)
+                {
+                    scratch.Add(pendingUnkId);
+                    pendingUnkId = -1;
+                }
+                scratch.Add(_bmpIds[ch[0]]);
+                continue;
+            }
 
             ReadOnlySpan<char> s = ch;
             if ((!isFirst && _prefix is not null) || (isLast && _suffix is not null))

@@ -22,6 +22,7 @@ public sealed class HfTokenizer : ITokenizer
     private readonly Dictionary<string, AddedToken> _addedByContent = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheBySpan;
+    private int _cacheCount;
 
     internal HfTokenizer(BpeModel model, IReadOnlyList<AddedToken> addedTokens, INormalizer? normalizer,
         IPreTokenizer? preTokenizer, bool mapBytes, IPostProcessor? postProcessor, IDecoder? decoder)
@@ -80,6 +81,13 @@ public sealed class HfTokenizer : ITokenizer
         return id >= 0 && id < _model.IdToTokenTable.Length ? _model.IdToTokenTable[id] : null;
     }
 
+    /// <summary>Forgets the word cache (the benchmarks measure cold encoding with it).</summary>
+    public void ClearCache()
+    {
+        _cache.Clear();
+        Volatile.Write(ref _cacheCount, 0);
+    }
+
     public bool IsSpecial(int id) => _addedById.TryGetValue(id, out var a) && a.Special;
 
     public int[] Encode(string text, bool addSpecialTokens = true)
@@ -95,12 +103,14 @@ public sealed class HfTokenizer : ITokenizer
     {
         var root = Piece.Of(text, atOrigin: true);
         if (root.Length == 0) return;
-        var first = new List<(Piece Piece, AddedToken? Token)>();
+        var scratch = t_scratch ??= new EncodeScratch();
+        var first = scratch.First;
+        var second = scratch.Second;
+        var words = scratch.Words;
+        first.Clear();
         if (_added.HasRaw) _added.SplitRaw(root, first);
         else first.Add((root, null));
 
-        var second = new List<(Piece Piece, AddedToken? Token)>();
-        var words = new List<Piece>();
         foreach (var (piece, token) in first)
         {
             if (token is not null)
@@ -134,6 +144,16 @@ public sealed class HfTokenizer : ITokenizer
         }
     }
 
+    [ThreadStatic] private static EncodeScratch? t_scratch;
+
+    // Lists reused across calls on a thread; encoding never re-enters itself.
+    private sealed class EncodeScratch
+    {
+        public readonly List<(Piece Piece, AddedToken? Token)> First = new();
+        public readonly List<(Piece Piece, AddedToken? Token)> Second = new();
+        public readonly List<Piece> Words = new();
+    }
+
     private void EncodeWord(ReadOnlySpan<char> word, List<int> ids)
     {
         if (word.IsEmpty) return;
@@ -145,8 +165,10 @@ public sealed class HfTokenizer : ITokenizer
         var start = ids.Count;
         if (_mapBytes) EncodeMapped(word, ids);
         else _model.Encode(word, ids);
-        if (word.Length < MaxCachedWordLength && _cache.Count < MaxCachedWords)
-            _cache.TryAdd(word.ToString(), ids.GetRange(start, ids.Count - start).ToArray());
+        // ConcurrentDictionary.Count takes every lock, so the size is counted here instead.
+        if (word.Length < MaxCachedWordLength && Volatile.Read(ref _cacheCount) < MaxCachedWords
+            && _cache.TryAdd(word.ToString(), ids.GetRange(start, ids.Count - start).ToArray()))
+            Interlocked.Increment(ref _cacheCount);
     }
 
     private void EncodeMapped(ReadOnlySpan<char> word, List<int> ids)
