@@ -18,6 +18,9 @@ public static class MathNumber
     {
         value = default;
         percent = false;
+        // One pair of grouping parentheses around a number, as in \left(\frac{1}{2}\right).
+        if (s.Length > 2 && s[0] == '(' && s[^1] == ')')
+            s = s[1..^1];
         if (s.Length > 0 && s[^1] == '%')
         {
             percent = true;
