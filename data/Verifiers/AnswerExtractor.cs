@@ -41,10 +41,10 @@ public static class AnswerExtractor
     public static bool TryAnswerTag(ReadOnlySpan<char> s, out int start, out int length)
     {
         start = length = 0;
-        var close = s.LastIndexOf(CloseTag, StringComparison.OrdinalIgnoreCase);
+        var close = LastIndexOfIgnoreCase(s, CloseTag, 0);
         if (close < 0)
             return false;
-        var open = s[..close].LastIndexOf(OpenTag, StringComparison.OrdinalIgnoreCase);
+        var open = LastIndexOfIgnoreCase(s[..close], OpenTag, 0);
         if (open < 0)
             return false;
         Trim(s, open + OpenTag.Length, close, out start, out length);
@@ -126,7 +126,7 @@ public static class AnswerExtractor
     public static bool TryAnswerIs(ReadOnlySpan<char> s, out int start, out int length)
     {
         start = length = 0;
-        var at = s.LastIndexOf("answer is", StringComparison.OrdinalIgnoreCase);
+        var at = LastIndexOfIgnoreCase(s, "answer is", 3);
         if (at < 0)
             return false;
         var i = at + 9;
@@ -188,6 +188,31 @@ public static class AnswerExtractor
         start = i;
         length = end - i;
         return true;
+    }
+
+    /// <summary>
+    /// Case-insensitive last index of an ASCII needle. The BCL's OrdinalIgnoreCase search is not
+    /// vectorised and costs microseconds on a miss; this one finds the needle's rarest character
+    /// (<paramref name="anchor"/>, in either case) with a vectorised search and checks around it.
+    /// </summary>
+    public static int LastIndexOfIgnoreCase(ReadOnlySpan<char> s, string needle, int anchor)
+    {
+        var lower = char.ToLowerInvariant(needle[anchor]);
+        var upper = char.ToUpperInvariant(needle[anchor]);
+        // Anchor positions whose needle would fit: [anchor, s.Length - needle.Length + anchor].
+        var end = s.Length - needle.Length + anchor + 1;
+        while (end > anchor)
+        {
+            var area = s[anchor..end];
+            var i = lower == upper ? area.LastIndexOf(lower) : area.LastIndexOfAny(lower, upper);
+            if (i < 0)
+                return -1;
+            var start = i;
+            if (s.Slice(start, needle.Length).Equals(needle, StringComparison.OrdinalIgnoreCase))
+                return start;
+            end = anchor + i;
+        }
+        return -1;
     }
 
     private static void Trim(ReadOnlySpan<char> s, int from, int to, out int start, out int length)

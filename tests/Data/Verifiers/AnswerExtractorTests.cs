@@ -53,4 +53,26 @@ public class AnswerExtractorTests
         Assert.Equal(AnswerSource.Whole, e.Source);
         Assert.Equal("hello world", e.In("  hello world \n").ToString());
     }
+
+    [Fact]
+    public void CaseInsensitiveSearchMatchesTheBclReference()
+    {
+        // Reference: the BCL's (slow) OrdinalIgnoreCase search, on random text over a small alphabet that forms near-misses.
+        var random = new Random(5);
+        const string alphabet = "answerANSWEis </>";
+        foreach (var needle in new[] { ("</answer>", 0), ("<answer>", 0), ("answer is", 3) })
+        {
+            for (var t = 0; t < 3000; t++)
+            {
+                var chars = new char[random.Next(0, 40)];
+                for (var i = 0; i < chars.Length; i++)
+                    chars[i] = alphabet[random.Next(alphabet.Length)];
+                var text = new string(chars);
+                if (random.Next(3) == 0)
+                    text = text.Insert(random.Next(text.Length + 1), random.Next(2) == 0 ? needle.Item1 : needle.Item1.ToUpperInvariant());
+                Assert.Equal(text.AsSpan().LastIndexOf(needle.Item1, StringComparison.OrdinalIgnoreCase),
+                    AnswerExtractor.LastIndexOfIgnoreCase(text, needle.Item1, needle.Item2));
+            }
+        }
+    }
 }
