@@ -26,7 +26,7 @@ public static class CountdownExpression
         if (ok && parser.SkipSpaces() < text.Length)
         {
             ok = false;
-            parser.Error ??= $"unexpected '{Text.Snip(text.Slice(parser.Position, 1))}' at {parser.Position}";
+            parser.Error ??= $"unexpected '{ReasonText.Snip(text.Slice(parser.Position, 1))}' at {parser.Position}";
         }
         return ok
             ? new CountdownEvaluation(true, value, parser.Numbers, string.Empty)
@@ -129,7 +129,7 @@ public static class CountdownExpression
                 return Set("unary minus is not allowed");
             return c == '\0'
                 ? Set("expression ends early")
-                : Set($"unexpected '{Text.Snip(_s.Slice(Position, 1))}' at {Position}");
+                : Set($"unexpected '{ReasonText.Snip(_s.Slice(Position, 1))}' at {Position}");
         }
 
         private bool Set(string error)

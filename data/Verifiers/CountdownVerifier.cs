@@ -88,13 +88,13 @@ public sealed class CountdownVerifier : IVerifier
         {
             if (!long.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out numbers[i]))
             {
-                error = $"problem {problem.Id}: '{NumbersKey}' entry '{Text.Snip(parts[i])}' is not a non-negative integer";
+                error = $"problem {problem.Id}: '{NumbersKey}' entry '{ReasonText.Snip(parts[i])}' is not a non-negative integer";
                 return false;
             }
         }
         if (!long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out target))
         {
-            error = $"problem {problem.Id}: '{TargetKey}' '{Text.Snip(t)}' is not an integer";
+            error = $"problem {problem.Id}: '{TargetKey}' '{ReasonText.Snip(t)}' is not an integer";
             return false;
         }
         return true;

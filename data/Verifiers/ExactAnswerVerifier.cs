@@ -42,7 +42,7 @@ public sealed class ExactAnswerVerifier : IVerifier
             return VerifierResult.Of(Name, _options.WrongScore, $"answer too long ({answer.Length} chars, {found.SourceName})");
         return Matches(answer, input.Problem.Answer.AsSpan().Trim())
             ? VerifierResult.Of(Name, _options.CorrectScore, $"correct ({found.SourceName})")
-            : VerifierResult.Of(Name, _options.WrongScore, $"wrong ({found.SourceName}): got {Text.Snip(answer)}, expected {Text.Snip(input.Problem.Answer)}");
+            : VerifierResult.Of(Name, _options.WrongScore, $"wrong ({found.SourceName}): got {ReasonText.Snip(answer)}, expected {ReasonText.Snip(input.Problem.Answer)}");
     }
 
     private bool Matches(ReadOnlySpan<char> a, ReadOnlySpan<char> b)

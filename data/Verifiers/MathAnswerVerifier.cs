@@ -29,7 +29,7 @@ public sealed class MathAnswerVerifier : IVerifier
         var predicted = AnswerNormalizer.Normalize(answer);
         var reference = AnswerNormalizer.Normalize(input.Problem.Answer);
         return MathEquivalence.AreEquivalentNormalized(predicted, reference, _options)
-            ? VerifierResult.Of(Name, _options.CorrectScore, $"correct ({found.SourceName}): {Text.Snip(predicted)}")
-            : VerifierResult.Of(Name, _options.WrongScore, $"wrong ({found.SourceName}): got {Text.Snip(predicted)}, expected {Text.Snip(reference)}");
+            ? VerifierResult.Of(Name, _options.CorrectScore, $"correct ({found.SourceName}): {ReasonText.Snip(predicted)}")
+            : VerifierResult.Of(Name, _options.WrongScore, $"wrong ({found.SourceName}): got {ReasonText.Snip(predicted)}, expected {ReasonText.Snip(reference)}");
     }
 }

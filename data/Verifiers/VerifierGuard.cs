@@ -15,7 +15,7 @@ public static class VerifierGuard
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return VerifierResult.Of(verifier.Name, failureScore, $"verifier threw {e.GetType().Name}: {Text.Snip(e.Message, 200)}");
+            return VerifierResult.Of(verifier.Name, failureScore, $"verifier threw {e.GetType().Name}: {ReasonText.Snip(e.Message, 200)}");
         }
     }
 
@@ -46,7 +46,7 @@ public static class VerifierGuard
         }
         catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
         {
-            return VerifierResult.Of(verifier.Name, failureScore, $"verifier threw {e.GetType().Name}: {Text.Snip(e.Message, 200)}");
+            return VerifierResult.Of(verifier.Name, failureScore, $"verifier threw {e.GetType().Name}: {ReasonText.Snip(e.Message, 200)}");
         }
     }
 }

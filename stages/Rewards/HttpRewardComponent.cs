@@ -227,7 +227,7 @@ public sealed class HttpRewardComponent : IAsyncVerifier, IDisposable
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static string Snip(string s) => WellFormed(s.Length <= 200 ? s : s[..200] + "…");
+    private static string Snip(string s) => ReasonText.Snip(s, 200);
 
     // Utf8JsonWriter refuses lone surrogates, and model output has them; U+FFFD is what any UTF-8 encoder would write.
     private static string WellFormed(string s)

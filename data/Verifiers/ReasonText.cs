@@ -1,6 +1,7 @@
 namespace Pipeline.Data.Verifiers;
 
-internal static class Text
+/// <summary>Helpers that keep reasons short and safe to log.</summary>
+public static class ReasonText
 {
     /// <summary>A bounded, printable excerpt for reasons: a 1 MB completion must not become a 1 MB log line.</summary>
     public static string Snip(ReadOnlySpan<char> s, int max = 48)
