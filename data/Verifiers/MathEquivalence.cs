@@ -11,15 +11,15 @@ public static class MathEquivalence
         if (MathNumber.TryParse(predicted, out var p, out var pPercent, options.MaxDigits)
             && MathNumber.TryParse(reference, out var r, out var rPercent, options.MaxDigits))
         {
-            // "50%" may be read as 50 or as 0.5; a plain number has one reading.
+            // "50%" against a plain number may mean 50 or 0.5; two percentages compare as they are.
             if (Close(p, r, options))
                 return true;
+            if (pPercent == rPercent)
+                return false;
             var hundred = new Rational(100);
-            if (pPercent && Rational.TryDivide(p, hundred, out var p100) && Close(p100, r, options))
-                return true;
-            if (rPercent && Rational.TryDivide(r, hundred, out var r100) && Close(p, r100, options))
-                return true;
-            return false;
+            return pPercent
+                ? Rational.TryDivide(p, hundred, out var p100) && Close(p100, r, options)
+                : Rational.TryDivide(r, hundred, out var r100) && Close(p, r100, options);
         }
         return string.Equals(predicted, reference, StringComparison.OrdinalIgnoreCase);
     }

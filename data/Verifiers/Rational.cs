@@ -13,17 +13,17 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
     public BigInteger Numerator { get; }
     public BigInteger Denominator { get; }
 
-    public static readonly Rational Zero = new(BigInteger.Zero, BigInteger.One, normalised: true);
-    public static readonly Rational One = new(BigInteger.One, BigInteger.One, normalised: true);
+    public static readonly Rational Zero = new(BigInteger.Zero);
+    public static readonly Rational One = new(BigInteger.One);
 
-    private Rational(BigInteger numerator, BigInteger denominator, bool normalised)
+    // Callers guarantee lowest terms and a positive denominator; everything else goes through Create.
+    private Rational(BigInteger numerator, BigInteger denominator)
     {
-        _ = normalised;
         Numerator = numerator;
         Denominator = denominator;
     }
 
-    public Rational(BigInteger value) : this(value, BigInteger.One, normalised: true) { }
+    public Rational(BigInteger value) : this(value, BigInteger.One) { }
 
     public static Rational Create(BigInteger numerator, BigInteger denominator)
     {
@@ -35,9 +35,9 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
             denominator = -denominator;
         }
         if (denominator.IsOne)
-            return new Rational(numerator, denominator, true);
+            return new Rational(numerator, denominator);
         var g = BigInteger.GreatestCommonDivisor(numerator, denominator);
-        return g.IsOne ? new Rational(numerator, denominator, true) : new Rational(numerator / g, denominator / g, true);
+        return g.IsOne ? new Rational(numerator, denominator) : new Rational(numerator / g, denominator / g);
     }
 
     public bool IsInteger => Denominator.IsOne;
@@ -58,7 +58,7 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
             ? new Rational(a.Numerator * b.Numerator)
             : Create(a.Numerator * b.Numerator, a.Denominator * b.Denominator);
 
-    public static Rational operator -(Rational a) => new(-a.Numerator, a.Denominator, true);
+    public static Rational operator -(Rational a) => new(-a.Numerator, a.Denominator);
 
     /// <summary>a / b, or false when b is zero.</summary>
     public static bool TryDivide(Rational a, Rational b, out Rational result)

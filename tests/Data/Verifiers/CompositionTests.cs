@@ -96,4 +96,29 @@ public class CompositionTests
         Assert.Equal("verifier timed out after 100 ms", r.Reason);
         Assert.Equal("hangs", Assert.Single(r.Parts).Name);
     }
+
+    private sealed class SlowAsync(TimeSpan delay, bool fail) : IAsyncVerifier
+    {
+        public string Name => "slow";
+
+        public async ValueTask<VerifierResult> VerifyAsync(VerifyInput input, CancellationToken cancellationToken)
+        {
+            await Task.Delay(delay, cancellationToken);
+            return fail ? throw new InvalidOperationException("judge broke") : VerifierResult.Of(Name, 0.5, "fine");
+        }
+    }
+
+    [Fact]
+    public async Task AsyncGuardBoundsTimeAndKeepsCallerCancellation()
+    {
+        var input = new VerifyInput(TestProblems.WithAnswer("1"), "x");
+        Assert.Equal("fine", (await VerifierGuard.RunAsync(new SlowAsync(TimeSpan.Zero, false), input, TimeSpan.FromSeconds(5))).Reason);
+        var late = await VerifierGuard.RunAsync(new SlowAsync(TimeSpan.FromSeconds(30), false), input, TimeSpan.FromMilliseconds(50), failureScore: -1);
+        Assert.Equal((-1.0, "verifier timed out after 50 ms"), (late.Score, late.Reason));
+        var broke = await VerifierGuard.RunAsync(new SlowAsync(TimeSpan.Zero, true), input, TimeSpan.FromSeconds(5));
+        Assert.Equal("verifier threw InvalidOperationException: judge broke", broke.Reason);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            VerifierGuard.RunAsync(new SlowAsync(TimeSpan.FromSeconds(30), false), input, TimeSpan.FromSeconds(10), cancellationToken: cts.Token));
+    }
 }

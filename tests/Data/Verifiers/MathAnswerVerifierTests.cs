@@ -39,6 +39,8 @@ public class MathAnswerVerifierTests
     [InlineData("\\boxed{0.333}", "1/3")]
     [InlineData("\\boxed{3.01}", "3")]
     [InlineData("\\boxed{5}", "50%")]
+    [InlineData("\\boxed{0.5\\%}", "50%")]
+    [InlineData("\\boxed{50\\%}", "0.5%")]
     [InlineData("\\boxed{x+2}", "x+1")]
     [InlineData("\\boxed{1,2}", "12")]
     public void Wrong(string completion, string reference)
