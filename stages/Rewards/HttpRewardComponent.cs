@@ -30,6 +30,7 @@ public sealed class HttpRewardComponent : IAsyncVerifier, IDisposable
     private readonly ResiliencePipeline _pipeline;
     private readonly CircuitBreakerStateProvider _circuit = new();
 
+    /// <param name="client">Shared client to use (not disposed here); give it an infinite Timeout, since the pipeline owns every timeout.</param>
     public HttpRewardComponent(HttpRewardOptions options, HttpClient? client = null, TimeProvider? timeProvider = null)
     {
         options.Validate();
