@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Pipeline.Data.Verifiers;
@@ -45,8 +46,7 @@ public sealed class WeightedCompositeVerifier : IVerifier
                 parts.Add(p with { Weight = p.Weight * weight });
             if (reason.Length > 0)
                 reason.Append("; ");
-            reason.Append(verifier.Name).Append('=').Append(result.Score.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture))
-                .Append(" (").Append(result.Reason).Append(')');
+            reason.Append(CultureInfo.InvariantCulture, $"{verifier.Name}={result.Score:0.###} ({result.Reason})");
         }
         return new VerifierResult(total, reason.ToString(), parts);
     }
