@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Pipeline.Cli.Configuration;
+using Pipeline.Data.Verifiers;
 using Pipeline.Tests.TestSupport;
 
 namespace Pipeline.Tests.Cli.Configuration;
@@ -34,6 +35,8 @@ public class PresetTests
         Assert.NotNull(preset.Algorithm.CreateGroupFilter());
         Assert.NotNull(preset.Algorithm.CreateTokenCredit());
         Assert.NotEmpty(preset.Rewards);
+        var composite = VerifierRegistry.CreateDefault().CreateComposite(name, preset.Rewards.Select(r => (r.Name, r.Weight)));
+        Assert.NotNull(composite);
     }
 
     [Theory]
