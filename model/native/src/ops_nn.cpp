@@ -68,7 +68,15 @@ at::Tensor attention_explicit(const at::Tensor& q, const at::Tensor& k, const at
 }
 
 at::Tensor attention_fused(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                           const c10::optional<at::Tensor>& mask, bool causal) {
+                           c10::optional<at::Tensor> mask, bool causal) {
+  // Some fused kernels refuse a mask together with is_causal: fold the causal rule into the mask.
+  if (causal && mask.has_value() && mask->defined()) {
+    auto past = at::ones({q.size(-2), k.size(-2)}, q.options().dtype(at::kBool)).tril();
+    mask = mask->scalar_type() == at::kBool
+               ? mask->logical_and(past)
+               : mask->masked_fill(past.logical_not(), -std::numeric_limits<double>::infinity());
+    causal = false;
+  }
 #if TORCH_VERSION_MAJOR >= 2
   return at::scaled_dot_product_attention(q, k, v, mask, 0.0, causal);
 #elif TORCH_VERSION_MAJOR == 1 && TORCH_VERSION_MINOR >= 13

@@ -37,7 +37,10 @@ PT_API int pt_clip_grad_norm(at::Tensor* const* params, int n, double max_norm, 
     std::vector<at::Tensor> norms;
     for (int i = 0; i < n; ++i) {
       const at::Tensor& g = M(params[i]).grad();
-      if (g.defined()) norms.push_back(at::linalg_vector_norm(g, 2, c10::nullopt, false, at::kFloat));
+      // Half-precision gradients are summed in float32; float64 ones keep their precision.
+      if (g.defined())
+        norms.push_back(at::linalg_vector_norm(g, 2, c10::nullopt, false,
+                                               g.scalar_type() == at::kDouble ? at::kDouble : at::kFloat));
     }
     if (norms.empty()) {
       *total_norm = 0.0;

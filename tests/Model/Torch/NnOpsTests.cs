@@ -109,6 +109,8 @@ public class NnOpsTests
     [InlineData(AttentionPath.Explicit, false, true)]
     [InlineData(AttentionPath.Auto, true, false)]
     [InlineData(AttentionPath.Auto, false, true)]
+    [InlineData(AttentionPath.Explicit, true, true)]
+    [InlineData(AttentionPath.Auto, true, true)]
     public void AttentionMatchesLoopReference(AttentionPath path, bool causal, bool masked)
     {
         using var scope = torch.NewDisposeScope();
@@ -146,7 +148,7 @@ public class NnOpsTests
         var v = torch.randn([2, 3, 5, 8], generator: g);
         var additive = torch.randn([5, 5], generator: g);
         var allowed = torch.rand([5, 5], generator: g).gt(0.3).logical_or(torch.ones([5, 5]).tril().gt(0.5));
-        foreach (var (mask, causal) in new (Tensor?, bool)[] { (null, false), (null, true), (additive, false), (allowed, false) })
+        foreach (var (mask, causal) in new (Tensor?, bool)[] { (null, false), (null, true), (additive, false), (allowed, false), (allowed, true), (additive, true) })
         {
             var fused = F_.scaled_dot_product_attention(q, k, v, mask, causal, AttentionPath.Fused);
             var plain = F_.scaled_dot_product_attention(q, k, v, mask, causal, AttentionPath.Explicit);

@@ -45,4 +45,15 @@ public class TorchRuntimeTests
     [Fact]
     public void MeasuresMatmulRate() =>
         Assert.InRange(TorchRuntime.MeasureMatmulGflops(64, MatmulType.Float32, 4), 1e-6, 1e7);
+
+    [Fact]
+    public void TimesTheSameOpInACppLoop()
+    {
+        using var scope = torch.NewDisposeScope();
+        var a = torch.ones([4, 4]);
+        Assert.InRange(TorchRuntime.TimeNativeLoop(NativeLoopOp.Add, a, a, 10), 1e-3, 1e9);
+        Assert.InRange(TorchRuntime.TimeNativeLoop(NativeLoopOp.Matmul, a, a, 2), 1e-3, 1e9);
+        Assert.Throws<TorchException>(() => TorchRuntime.TimeNativeLoop(NativeLoopOp.Matmul, a, torch.ones([3, 3]), 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TorchRuntime.TimeNativeLoop(NativeLoopOp.Add, a, a, 0));
+    }
 }
