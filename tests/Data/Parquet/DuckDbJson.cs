@@ -64,6 +64,6 @@ internal static class DuckDbJson
         }
     }
 
-    private static long Integer(JsonElement e) =>
+    public static long Integer(JsonElement e) =>
         e.ValueKind == JsonValueKind.String ? long.Parse(e.GetString()!, CultureInfo.InvariantCulture) : e.GetInt64();
 }
