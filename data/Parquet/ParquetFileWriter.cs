@@ -132,6 +132,14 @@ public sealed class ParquetFileWriter : IDisposable
         return w.Length + 8;
     }
 
+    /// <summary>Releases the stream without writing a footer: the bytes so far stay as they are.</summary>
+    public void Abort()
+    {
+        _closed = true;
+        _open = null;
+        if (!_leaveOpen) _stream.Dispose();
+    }
+
     public void Dispose()
     {
         try
@@ -140,6 +148,7 @@ public sealed class ParquetFileWriter : IDisposable
         }
         finally
         {
+            _closed = true;
             if (!_leaveOpen) _stream.Dispose();
         }
     }
