@@ -122,8 +122,9 @@ internal static class PageCompressor
                     throw new ParquetFormatException($"{what}: compressed stream yields more than the declared {output.Length} bytes");
             }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or IOException)
         {
+            // GZipStream reports corrupt data as InvalidDataException, BrotliStream as InvalidOperationException.
             throw new ParquetFormatException($"{what}: corrupt compressed data: {e.Message}", e);
         }
     }
