@@ -15,6 +15,13 @@ public static class DatasetLoader
         return Load(new JsonlRowSource(path, options.MaxLineChars, options.MaxJsonDepth), options, cancellationToken);
     }
 
+    public static Dataset LoadParquet(string path, DatasetLoadOptions? options = null, CancellationToken cancellationToken = default) =>
+        Load(new ParquetRowSource(path), options, cancellationToken);
+
+    /// <summary>Picks the reader by extension: .parquet, else JSONL.</summary>
+    public static Dataset LoadFile(string path, DatasetLoadOptions? options = null, CancellationToken cancellationToken = default) =>
+        path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? LoadParquet(path, options, cancellationToken) : LoadJsonl(path, options, cancellationToken);
+
     public static Dataset Load(IRowSource source, DatasetLoadOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new DatasetLoadOptions();
