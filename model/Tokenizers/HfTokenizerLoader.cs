@@ -200,8 +200,7 @@ internal sealed class HfTokenizerLoader
             case "ByteLevel":
                 return new ByteLevelNormalizer();
             case "NFC" or "NFD" or "NFKC" or "NFKD":
-                if (UnicodeNormalization.IsAvailable) return new UnicodeNormalizer(type);
-                throw Fail(path + ".type", $"normalizer '{type}' is not supported: this process runs with invariant globalization, which has no Unicode normalization data");
+                return new UnicodeNormalizer(type);
             default:
                 throw Fail(path + ".type", $"normalizer type '{type}' is not supported (supported: Sequence, Prepend, Replace, Lowercase, Strip, ByteLevel, NFC, NFD, NFKC, NFKD)");
         }

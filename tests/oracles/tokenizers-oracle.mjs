@@ -116,6 +116,7 @@ addTokens(byteLevel, byteLevelAlphabet());
     { type: 'Split', pattern: { Regex: QWEN2 }, behavior: 'Isolated', invert: false },
     { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false }] };
   q2.post_processor = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false };
+  q2.normalizer = { type: 'NFC' };
   variants['bytelevel-qwen2'] = q2;
 
   // Added-token options: lstrip/rstrip/single_word, a normalized non-special token, prefix space.
@@ -154,6 +155,7 @@ fallback.model.unk_token = '<unk>';
 
   const s = clone(m);
   s.pre_tokenizer = { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true };
+  s.normalizer = { type: 'NFKC' };
   s.decoder = { type: 'Sequence', decoders: [{ type: 'ByteFallback' }, { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true }] };
   variants['bytefallback-split'] = s;
 }
