@@ -13,6 +13,8 @@ internal sealed class HfTokenizerLoader
 
     public static HfTokenizer Load(string path)
     {
+        // A checkpoint folder holds its tokenizer as tokenizer.json.
+        if (Directory.Exists(path)) path = Path.Combine(path, "tokenizer.json");
         if (!File.Exists(path)) throw new FileNotFoundException($"Tokenizer file not found: {path}", path);
         return Parse(File.ReadAllText(path), path);
     }

@@ -75,6 +75,33 @@ public class HfTokenizerLoaderTests
         Assert.Equal(t.Encode("h\u00E9"), t.Encode("he\u0301"));
     }
 
+    [Theory]
+    [InlineData("bytelevel-gpt2")]
+    [InlineData("bytefallback-llama2")]
+    public void Benchmark_fixtures_load_and_round_trip(string name)
+    {
+        var path = Path.Combine(Pipeline.Tests.TestSupport.NodeOracle.OraclesDirectory, "..", "fixtures", "tokenizers", name + ".tokenizer.json");
+        var t = HfTokenizer.Load(path);
+        Assert.True(t.VocabSize > 12_000);
+        const string text = "The policy's reward: 42 \u65E5\u672C \U0001F600";
+        Assert.Equal(text, t.Decode(t.Encode(text, addSpecialTokens: false)));
+    }
+
+    [Fact]
+    public void A_checkpoint_folder_loads_its_tokenizer_json()
+    {
+        var dir = Directory.CreateTempSubdirectory("pipeline-tok-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "tokenizer.json"), Tiny);
+            Assert.Equal([7, 9], HfTokenizer.Load(dir.FullName).Encode("hello"));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public void Missing_file_names_the_path()
     {
