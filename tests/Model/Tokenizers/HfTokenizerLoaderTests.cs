@@ -88,6 +88,24 @@ public class HfTokenizerLoaderTests
     }
 
     [Fact]
+    public void Encoding_from_many_threads_gives_the_sequential_ids()
+    {
+        var path = Path.Combine(Pipeline.Tests.TestSupport.NodeOracle.OraclesDirectory, "..", "fixtures", "tokenizers", "bytelevel-gpt2.tokenizer.json");
+        var lines = TokenizerCorpus.Generate(3000, seed: 99);
+        var sequential = HfTokenizer.Load(path);
+        var expected = lines.Select(l => sequential.Encode(l)).ToArray();
+        var shared = HfTokenizer.Load(path);
+        var actual = new int[lines.Count][];
+        Parallel.For(0, lines.Count * 4, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var k = i % lines.Count;
+            var ids = shared.Encode(lines[k]);
+            lock (actual) actual[k] = ids;
+        });
+        for (var i = 0; i < lines.Count; i++) Assert.Equal(expected[i], actual[i]);
+    }
+
+    [Fact]
     public void A_checkpoint_folder_loads_its_tokenizer_json()
     {
         var dir = Directory.CreateTempSubdirectory("pipeline-tok-");
