@@ -127,6 +127,19 @@ addTokens(byteLevel, byteLevelAlphabet());
     { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false }] };
   variants['bytelevel-o200k'] = o2;
 
+  // Less common parts: Digits, literal and regex Splits with the other behaviours, Strip and
+  // Lowercase normalisers, ByteLevel with its own regex after them.
+  const misc = clone(j);
+  misc.normalizer = { type: 'Sequence', normalizers: [{ type: 'Strip', strip_left: true, strip_right: true }, { type: 'Lowercase' }] };
+  misc.pre_tokenizer = { type: 'Sequence', pretokenizers: [
+    { type: 'Digits', individual_digits: true },
+    { type: 'Split', pattern: { String: ' ' }, behavior: 'MergedWithPrevious', invert: false },
+    { type: 'Split', pattern: { Regex: '\\p{P}+' }, behavior: 'Contiguous', invert: false },
+    { type: 'Split', pattern: { Regex: '[a-z]+' }, behavior: 'MergedWithNext', invert: true },
+    { type: 'Split', pattern: { String: 'q' }, behavior: 'Removed', invert: false },
+    { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true }] };
+  variants['bytelevel-misc'] = misc;
+
   // Added-token options: lstrip/rstrip/single_word, a normalized non-special token, prefix space.
   const opt = withAdded(clone(byteLevel),
     [{ content: '<|endoftext|>' }, { content: '<think>', extra: { rstrip: true } }, { content: '</think>', extra: { lstrip: true } },

@@ -49,7 +49,7 @@ public sealed class HfTokenizerOracleTests(HfOracleFixture oracle) : IClassFixtu
 {
     public static TheoryData<string> Variants =>
     [
-        "bytelevel-gpt2", "bytelevel-llama3", "bytelevel-qwen2", "bytelevel-o200k", "bytelevel-options",
+        "bytelevel-gpt2", "bytelevel-llama3", "bytelevel-qwen2", "bytelevel-o200k", "bytelevel-misc", "bytelevel-options",
         "bytefallback-llama2", "bytefallback-metaspace", "bytefallback-split",
     ];
 
