@@ -10,7 +10,7 @@ internal sealed class BpeModel
 {
     private readonly Dictionary<string, int> _vocab;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _vocabBySpan;
-    private readonly Dictionary<long, (int Rank, int NewId)> _merges;
+    private readonly MergeTable _merges;
     private readonly int[] _byteIds = new int[256];
     private readonly int[] _bmpIds = new int[65536];
     private readonly string? _unkToken;
@@ -40,7 +40,7 @@ internal sealed class BpeModel
         }
 
         var prefixLength = continuingSubwordPrefix?.Length ?? 0;
-        _merges = new Dictionary<long, (int, int)>(merges.Count);
+        var mergeMap = new Dictionary<long, (int, int)>(merges.Count);
         for (var rank = 0; rank < merges.Count; rank++)
         {
             var (a, b) = merges[rank];
@@ -49,8 +49,9 @@ internal sealed class BpeModel
             var merged = a + (prefixLength <= b.Length ? b[prefixLength..] : "");
             if (!vocab.TryGetValue(merged, out var newId)) throw error($"merge {rank} ('{a} {b}'): '{merged}' is not in the vocab");
             // A pair listed twice keeps its last rank, as the merge map Hugging Face builds does.
-            _merges[Key(aId, bId)] = (rank, newId);
+            mergeMap[MergeTable.Key(aId, bId)] = (rank, newId);
         }
+        _merges = new MergeTable(mergeMap);
 
         for (var b = 0; b < 256; b++)
             _byteIds[b] = vocab.TryGetValue($"<0x{b:X2}>", out var id) ? id : -1;
@@ -69,8 +70,6 @@ internal sealed class BpeModel
     public IReadOnlyDictionary<string, int> Vocab => _vocab;
 
     public bool TryGetId(ReadOnlySpan<char> token, out int id) => _vocabBySpan.TryGetValue(token, out id);
-
-    private static long Key(int a, int b) => ((long)a << 32) | (uint)b;
 
     [ThreadStatic] private static Scratch? t_scratch;
 
@@ -168,7 +167,7 @@ internal sealed class BpeModel
         var heap = w.Heap;
         heap.Clear();
         for (var i = 0; i + 1 < w.Count; i++)
-            if (_merges.TryGetValue(Key(w.Ids[i], w.Ids[i + 1]), out var m)) heap.Push(m.Rank, i, m.NewId);
+            if (_merges.TryGet(w.Ids[i], w.Ids[i + 1], out var r0, out var n0)) heap.Push(r0, i, n0);
 
         while (heap.TryPop(out var rank, out var pos, out var newId))
         {
@@ -178,7 +177,7 @@ internal sealed class BpeModel
             if (next < 0) continue;
             // Stale entries are dropped unless the pair now at this position merges into the same
             // token: that is Hugging Face's validity test, kept so that results match exactly.
-            if (!_merges.TryGetValue(Key(w.Ids[pos], w.Ids[next]), out var check) || check.NewId != newId) continue;
+            if (!_merges.TryGet(w.Ids[pos], w.Ids[next], out _, out var checkId) || checkId != newId) continue;
 
             w.Ids[pos] = newId;
             var after = w.Next[next];
@@ -187,8 +186,8 @@ internal sealed class BpeModel
             if (after >= 0) w.Prev[after] = pos;
 
             var before = w.Prev[pos];
-            if (before >= 0 && _merges.TryGetValue(Key(w.Ids[before], newId), out var left)) heap.Push(left.Rank, before, left.NewId);
-            if (after >= 0 && _merges.TryGetValue(Key(newId, w.Ids[after]), out var right)) heap.Push(right.Rank, pos, right.NewId);
+            if (before >= 0 && _merges.TryGet(w.Ids[before], newId, out var lr, out var ln)) heap.Push(lr, before, ln);
+            if (after >= 0 && _merges.TryGet(newId, w.Ids[after], out var rr, out var rn)) heap.Push(rr, pos, rn);
         }
     }
 

@@ -105,14 +105,12 @@ internal sealed class StripDecoder(string content, int start, int stop) : IDecod
         var result = new List<string>(tokens.Count);
         foreach (var t in tokens)
         {
-            var runes = t.EnumerateRunes().ToArray();
             var from = 0;
-            for (var i = 0; i < Math.Min(start, runes.Length) && runes[i].ToString() == content; i++) from = i + 1;
-            var to = runes.Length;
-            for (var i = 0; i < stop && runes.Length - i - 1 >= from && runes[runes.Length - i - 1].ToString() == content; i++) to = runes.Length - i - 1;
-            var sb = new StringBuilder();
-            for (var i = from; i < to; i++) sb.Append(runes[i].ToString());
-            result.Add(sb.ToString());
+            for (var i = 0; i < start && t.AsSpan(from).StartsWith(content, StringComparison.Ordinal); i++) from += content.Length;
+            var to = t.Length;
+            for (var i = 0; i < stop && to - content.Length >= from && t.AsSpan(from, to - from).EndsWith(content, StringComparison.Ordinal); i++)
+                to -= content.Length;
+            result.Add(from == 0 && to == t.Length ? t : t[from..to]);
         }
         return result;
     }

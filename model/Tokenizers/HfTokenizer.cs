@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Pipeline.Model.Tokenizers;
@@ -51,6 +52,7 @@ public sealed class HfTokenizer : ITokenizer
         PadId = FindFirst("<pad>", "<|pad|>", "[PAD]", "<|finetune_right_pad_id|>", "<|endoftext|>");
     }
 
+    /// <summary>Loads a tokenizer.json, or the tokenizer.json inside a checkpoint folder.</summary>
     public static HfTokenizer Load(string path) => HfTokenizerLoader.Load(path);
 
     /// <summary>Parses tokenizer.json text; <paramref name="sourceName"/> names it in errors.</summary>
@@ -167,7 +169,7 @@ public sealed class HfTokenizer : ITokenizer
         else _model.Encode(word, ids);
         // ConcurrentDictionary.Count takes every lock, so the size is counted here instead.
         if (word.Length < MaxCachedWordLength && Volatile.Read(ref _cacheCount) < MaxCachedWords
-            && _cache.TryAdd(word.ToString(), ids.GetRange(start, ids.Count - start).ToArray()))
+            && _cache.TryAdd(word.ToString(), CollectionsMarshal.AsSpan(ids)[start..].ToArray()))
             Interlocked.Increment(ref _cacheCount);
     }
 

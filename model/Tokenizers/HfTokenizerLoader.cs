@@ -13,6 +13,8 @@ internal sealed class HfTokenizerLoader
 
     public static HfTokenizer Load(string path)
     {
+        // A checkpoint folder holds its tokenizer as tokenizer.json.
+        if (Directory.Exists(path)) path = Path.Combine(path, "tokenizer.json");
         if (!File.Exists(path)) throw new FileNotFoundException($"Tokenizer file not found: {path}", path);
         return Parse(File.ReadAllText(path), path);
     }
@@ -200,8 +202,7 @@ internal sealed class HfTokenizerLoader
             case "ByteLevel":
                 return new ByteLevelNormalizer();
             case "NFC" or "NFD" or "NFKC" or "NFKD":
-                if (UnicodeNormalization.IsAvailable) return new UnicodeNormalizer(type);
-                throw Fail(path + ".type", $"normalizer '{type}' is not supported: this process runs with invariant globalization, which has no Unicode normalization data");
+                return new UnicodeNormalizer(type);
             default:
                 throw Fail(path + ".type", $"normalizer type '{type}' is not supported (supported: Sequence, Prepend, Replace, Lowercase, Strip, ByteLevel, NFC, NFD, NFKC, NFKD)");
         }

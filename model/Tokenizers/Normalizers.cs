@@ -25,9 +25,21 @@ internal sealed class PrependNormalizer(string prefix) : INormalizer
     public string Normalize(string text, ref bool atOrigin) => text.Length == 0 ? text : prefix + text;
 }
 
+/// <summary>Rust's char::to_lowercase per character: .NET's simple mapping, plus the one
+/// unconditional multi-character lowercase in Unicode, U+0130 to "i\u0307".</summary>
 internal sealed class LowercaseNormalizer : INormalizer
 {
-    public string Normalize(string text, ref bool atOrigin) => text.ToLowerInvariant();
+    public string Normalize(string text, ref bool atOrigin)
+    {
+        if (!text.Contains('\u0130')) return text.ToLowerInvariant();
+        var sb = new StringBuilder(text.Length + 4);
+        foreach (var r in text.EnumerateRunes())
+        {
+            if (r.Value == 0x130) sb.Append("i\u0307");
+            else sb.Append(Rune.ToLowerInvariant(r).ToString());
+        }
+        return sb.ToString();
+    }
 }
 
 internal sealed class StripNormalizer(bool left, bool right) : INormalizer

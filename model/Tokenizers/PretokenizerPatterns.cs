@@ -29,12 +29,15 @@ public static class PretokenizerPatterns
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ISplitMatcher> MatcherCache = new();
 
-    /// <summary>The same, run by .NET's regex engine: the reference for the hand-written scanners,
-    /// exact on BMP text.</summary>
+    /// <summary>The same, run by .NET's regex engine (with supplementary code points replaced by
+    /// stand-ins of their category): the reference for the hand-written scanners.</summary>
     public static IReadOnlyList<string> SplitWithRegex(string pattern, string text) =>
         Pieces(RegexCache.GetOrAdd(pattern, p => new RegexSplitMatcher(p)), text);
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ISplitMatcher> RegexCache = new();
+
+    /// <summary>The BMP character that stands in for supplementary code points of a category.</summary>
+    public static char StandIn(System.Globalization.UnicodeCategory category) => StandIns.For(category);
 
     private static List<string> Pieces(ISplitMatcher matcher, string text)
     {
@@ -44,6 +47,11 @@ public static class PretokenizerPatterns
     }
 }
 
+/// <summary>Any other pattern, on .NET's regex engine. Oniguruma matches code points, .NET UTF-16
+/// units; so that a class such as \p{L} sees a letter outside the BMP as one letter, every such
+/// code point is replaced by a BMP stand-in of the same general category before matching, and the
+/// match offsets are mapped back. Exact for patterns that select characters by class; a pattern
+/// naming a supplementary character literally is not supported.</summary>
 internal sealed class RegexSplitMatcher : ISplitMatcher
 {
     private readonly Regex _regex;
@@ -55,12 +63,62 @@ internal sealed class RegexSplitMatcher : ISplitMatcher
 
     public void FindMatches(ReadOnlySpan<char> text, List<(int Start, int End)> matches)
     {
-        foreach (var m in _regex.EnumerateMatches(text))
+        var firstSurrogate = text.IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (firstSurrogate < 0)
         {
-            if (m.Length == 0) continue;
-            matches.Add((m.Index, m.Index + m.Length));
+            foreach (var m in _regex.EnumerateMatches(text))
+                if (m.Length > 0) matches.Add((m.Index, m.Index + m.Length));
+            return;
         }
+        var stand = new char[text.Length];
+        var original = new int[text.Length + 1];
+        var n = 0;
+        for (var i = 0; i < text.Length;)
+        {
+            var cp = UnicodeClass.CodePointAt(text, i, out var len);
+            original[n] = i;
+            stand[n++] = len == 1 ? text[i] : StandIns.For(cp);
+            i += len;
+        }
+        original[n] = text.Length;
+        foreach (var m in _regex.EnumerateMatches(stand.AsSpan(0, n)))
+            if (m.Length > 0) matches.Add((original[m.Index], original[m.Index + m.Length]));
     }
+}
+
+/// <summary>One BMP character per general category, standing in for supplementary code points.</summary>
+internal static class StandIns
+{
+    public static char For(int cp) => For(System.Globalization.CharUnicodeInfo.GetUnicodeCategory(cp));
+
+    public static char For(System.Globalization.UnicodeCategory category) => category switch
+    {
+        System.Globalization.UnicodeCategory.UppercaseLetter => '\u00C0',
+        System.Globalization.UnicodeCategory.LowercaseLetter => '\u00DF',
+        System.Globalization.UnicodeCategory.TitlecaseLetter => '\u01C5',
+        System.Globalization.UnicodeCategory.ModifierLetter => '\u02B0',
+        System.Globalization.UnicodeCategory.OtherLetter => '\u01BB',
+        System.Globalization.UnicodeCategory.NonSpacingMark => '\u0300',
+        System.Globalization.UnicodeCategory.SpacingCombiningMark => '\u0903',
+        System.Globalization.UnicodeCategory.EnclosingMark => '\u0488',
+        System.Globalization.UnicodeCategory.DecimalDigitNumber => '\u0660',
+        System.Globalization.UnicodeCategory.LetterNumber => '\u2160',
+        System.Globalization.UnicodeCategory.OtherNumber => '\u00B2',
+        System.Globalization.UnicodeCategory.Format => '\u00AD',
+        System.Globalization.UnicodeCategory.PrivateUse => '\uE000',
+        System.Globalization.UnicodeCategory.ConnectorPunctuation => '\u203F',
+        System.Globalization.UnicodeCategory.DashPunctuation => '\u2010',
+        System.Globalization.UnicodeCategory.OpenPunctuation => '\u2045',
+        System.Globalization.UnicodeCategory.ClosePunctuation => '\u2046',
+        System.Globalization.UnicodeCategory.InitialQuotePunctuation => '\u00AB',
+        System.Globalization.UnicodeCategory.FinalQuotePunctuation => '\u00BB',
+        System.Globalization.UnicodeCategory.OtherPunctuation => '\u00A1',
+        System.Globalization.UnicodeCategory.MathSymbol => '\u00AC',
+        System.Globalization.UnicodeCategory.CurrencySymbol => '\u00A2',
+        System.Globalization.UnicodeCategory.ModifierSymbol => '\u02C2',
+        System.Globalization.UnicodeCategory.OtherSymbol => '\u00A9',
+        _ => '\u0378',
+    };
 }
 
 /// <summary>GPT-2's pattern, alternative by alternative in the regex's priority order.</summary>

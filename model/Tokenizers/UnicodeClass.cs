@@ -15,13 +15,13 @@ internal static class UnicodeClass
     private static byte[] BuildAscii()
     {
         var t = new byte[128];
-        for (var c = 0; c < 128; c++) t[c] = Classify(c, slow: true);
+        for (var c = 0; c < 128; c++) t[c] = Classify(c);
         return t;
     }
 
-    public static byte Of(int cp) => cp < 128 ? Ascii[cp] : Classify(cp, slow: true);
+    public static byte Of(int cp) => cp < 128 ? Ascii[cp] : Classify(cp);
 
-    private static byte Classify(int cp, bool slow)
+    private static byte Classify(int cp)
     {
         if (IsWhiteSpace(cp)) return Space;
         return CharUnicodeInfo.GetUnicodeCategory(cp) switch
@@ -84,13 +84,6 @@ internal static class UnicodeClass
         }
         length = 1;
         return c;
-    }
-
-    public static int Utf8Length(ReadOnlySpan<char> s)
-    {
-        var n = 0;
-        foreach (var r in s.EnumerateRunes()) n += r.Utf8SequenceLength;
-        return n;
     }
 
     internal static Rune RuneOrReplacement(int cp) => Rune.IsValid(cp) ? new Rune(cp) : Rune.ReplacementChar;

@@ -24,6 +24,8 @@ fs.writeFileSync(trainFile, corpus.slice(0, config.trainLines).join('\n'));
 
 const GPT2 = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 const LLAMA3 = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+// GPT-4o's (o200k) pattern: not one of the scanners', so it exercises the regex fallback.
+const O200K = "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 const QWEN2 = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
 function train(preTokenizer) {
@@ -116,7 +118,27 @@ addTokens(byteLevel, byteLevelAlphabet());
     { type: 'Split', pattern: { Regex: QWEN2 }, behavior: 'Isolated', invert: false },
     { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false }] };
   q2.post_processor = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false };
+  q2.normalizer = { type: 'NFC' };
   variants['bytelevel-qwen2'] = q2;
+
+  const o2 = clone(j);
+  o2.pre_tokenizer = { type: 'Sequence', pretokenizers: [
+    { type: 'Split', pattern: { Regex: O200K }, behavior: 'Isolated', invert: false },
+    { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false }] };
+  variants['bytelevel-o200k'] = o2;
+
+  // Less common parts: Digits, literal and regex Splits with the other behaviours, Strip and
+  // Lowercase normalisers, ByteLevel with its own regex after them.
+  const misc = clone(j);
+  misc.normalizer = { type: 'Sequence', normalizers: [{ type: 'Strip', strip_left: true, strip_right: true }, { type: 'Lowercase' }] };
+  misc.pre_tokenizer = { type: 'Sequence', pretokenizers: [
+    { type: 'Digits', individual_digits: true },
+    { type: 'Split', pattern: { String: ' ' }, behavior: 'MergedWithPrevious', invert: false },
+    { type: 'Split', pattern: { Regex: '\\p{P}+' }, behavior: 'Contiguous', invert: false },
+    { type: 'Split', pattern: { Regex: '[a-z]+' }, behavior: 'MergedWithNext', invert: true },
+    { type: 'Split', pattern: { String: 'q' }, behavior: 'Removed', invert: false },
+    { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true }] };
+  variants['bytelevel-misc'] = misc;
 
   // Added-token options: lstrip/rstrip/single_word, a normalized non-special token, prefix space.
   const opt = withAdded(clone(byteLevel),
@@ -154,6 +176,7 @@ fallback.model.unk_token = '<unk>';
 
   const s = clone(m);
   s.pre_tokenizer = { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true };
+  s.normalizer = { type: 'NFKC' };
   s.decoder = { type: 'Sequence', decoders: [{ type: 'ByteFallback' }, { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true }] };
   variants['bytefallback-split'] = s;
 }

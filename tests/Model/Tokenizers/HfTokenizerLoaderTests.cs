@@ -68,16 +68,56 @@ public class HfTokenizerLoaderTests
     }
 
     [Fact]
-    public void Unicode_normalizers_are_refused_when_the_runtime_has_no_normalization_data()
+    public void Nfc_normalizer_composes_before_bpe()
     {
         var json = With("\"normalizer\": null", "\"normalizer\": {\"type\": \"NFC\"}");
-        if ("e\u0301".Normalize(System.Text.NormalizationForm.FormC) == "\u00E9")
+        var t = HfTokenizer.FromJson(json);
+        Assert.Equal(t.Encode("h\u00E9"), t.Encode("he\u0301"));
+    }
+
+    [Theory]
+    [InlineData("bytelevel-gpt2")]
+    [InlineData("bytefallback-llama2")]
+    public void Benchmark_fixtures_load_and_round_trip(string name)
+    {
+        var path = Path.Combine(Pipeline.Tests.TestSupport.NodeOracle.OraclesDirectory, "..", "fixtures", "tokenizers", name + ".tokenizer.json");
+        var t = HfTokenizer.Load(path);
+        Assert.True(t.VocabSize > 12_000);
+        const string text = "The policy's reward: 42 \u65E5\u672C \U0001F600";
+        Assert.Equal(text, t.Decode(t.Encode(text, addSpecialTokens: false)));
+    }
+
+    [Fact]
+    public void Encoding_from_many_threads_gives_the_sequential_ids()
+    {
+        var path = Path.Combine(Pipeline.Tests.TestSupport.NodeOracle.OraclesDirectory, "..", "fixtures", "tokenizers", "bytelevel-gpt2.tokenizer.json");
+        var lines = TokenizerCorpus.Generate(3000, seed: 99);
+        var sequential = HfTokenizer.Load(path);
+        var expected = lines.Select(l => sequential.Encode(l)).ToArray();
+        var shared = HfTokenizer.Load(path);
+        var actual = new int[lines.Count][];
+        Parallel.For(0, lines.Count * 4, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
         {
-            Assert.Equal([7, 9], HfTokenizer.FromJson(json).Encode("hello"));
-            return;
+            var k = i % lines.Count;
+            var ids = shared.Encode(lines[k]);
+            lock (actual) actual[k] = ids;
+        });
+        for (var i = 0; i < lines.Count; i++) Assert.Equal(expected[i], actual[i]);
+    }
+
+    [Fact]
+    public void A_checkpoint_folder_loads_its_tokenizer_json()
+    {
+        var dir = Directory.CreateTempSubdirectory("pipeline-tok-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "tokenizer.json"), Tiny);
+            Assert.Equal([7, 9], HfTokenizer.Load(dir.FullName).Encode("hello"));
         }
-        var e = Assert.Throws<TokenizerFormatException>(() => HfTokenizer.FromJson(json, "q.json"));
-        Assert.StartsWith("q.json: $.normalizer.type: normalizer 'NFC' is not supported", e.Message);
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
     }
 
     [Fact]

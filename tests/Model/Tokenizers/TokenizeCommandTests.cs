@@ -26,6 +26,26 @@ public class TokenizeCommandTests
     }
 
     [Fact]
+    public void An_unsupported_tokenizer_file_exits_with_2_before_reading_input()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"wordpiece-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, HfTokenizerLoaderTests.Tiny.Replace("\"type\": \"BPE\"", "\"type\": \"WordPiece\"", StringComparison.Ordinal));
+        var error = new StringWriter();
+        var original = Console.Error;
+        try
+        {
+            Console.SetError(error);
+            Assert.Equal(2, CommandCatalog.Build().Parse(["tokenize", "--tokenizer", file]).Invoke());
+        }
+        finally
+        {
+            Console.SetError(original);
+            File.Delete(file);
+        }
+        Assert.Contains("$.model.type: model type 'WordPiece' is not supported", error.ToString());
+    }
+
+    [Fact]
     public void The_verb_is_registered()
     {
         Assert.Contains(CommandCatalog.Build().Subcommands, c => c.Name == "tokenize");
