@@ -66,7 +66,7 @@ public sealed class RolloutLogWriter : IDisposable
         var clock = Stopwatch.StartNew();
         if (_file is null) Start(step, rollouts.Count > 0 ? rollouts[0].RunId : null);
         // A failure below leaves the step unjournaled: it is not logged, and recovery drops its bytes.
-        RolloutRowGroups.Write(_file!, rollouts);
+        RolloutRowGroups.Write(_file!, rollouts, _options.EncodeParallelism);
         _file!.Flush(_options.DurableSteps);
         _journal!.AppendRowGroup(step, _file.Position, _file.RowGroups[^1]);
         _lastStep = step;

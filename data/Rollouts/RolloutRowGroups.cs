@@ -42,13 +42,14 @@ internal static class RolloutRowGroups
     }
 
     /// <summary>Writes one row group; the large columns are encoded in parallel.</summary>
-    public static void Write(ParquetFileWriter file, IReadOnlyList<RolloutRecord> rs)
+    public static void Write(ParquetFileWriter file, IReadOnlyList<RolloutRecord> rs, int parallelism)
     {
         int n = rs.Count;
         using var g = file.BeginRowGroup(n);
         try
         {
             Parallel.Invoke(
+                new ParallelOptions { MaxDegreeOfParallelism = parallelism },
                 () => WriteIntList(g, S.CompletionTokenIds, rs, r => r.CompletionTokenIds.Span),
                 () => WriteFloatList(g, S.BehaviourLogProbs, rs, r => r.BehaviourLogProbs.Span, null),
                 () =>
