@@ -23,6 +23,7 @@ public sealed class ParquetFileWriter : IDisposable
     private long _position;
     private long _rows;
     private bool _closed;
+    private bool _faulted;
 
     public ParquetFileWriter(Stream stream, ParquetSchema schema, ParquetWriteOptions? options = null, bool leaveOpen = false)
     {
@@ -55,6 +56,7 @@ public sealed class ParquetFileWriter : IDisposable
     public ParquetRowGroupWriter BeginRowGroup(int rowCount)
     {
         if (_closed) throw new InvalidOperationException("The file is closed.");
+        if (_faulted) throw new InvalidOperationException("Writing a row group failed part-way; the file cannot be continued.");
         if (_open is not null) throw new InvalidOperationException("The previous row group is still open; complete or dispose it first.");
         ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
         _open = new ParquetRowGroupWriter(this, Schema, _options, rowCount);
@@ -64,6 +66,8 @@ public sealed class ParquetFileWriter : IDisposable
     internal void AppendRowGroup(ParquetRowGroupWriter owner, int rowCount, EncodedChunk[] chunks)
     {
         if (!ReferenceEquals(owner, _open)) throw new InvalidOperationException("This row group does not belong to the open one.");
+        // If the stream fails part-way, what reached it is unknown: refuse to write a footer over it.
+        _faulted = true;
         long start = _position;
         long uncompressed = 0;
         var group = new RowGroup { NumRows = rowCount, FileOffset = start, Ordinal = (short)Math.Min(_rowGroups.Count, short.MaxValue) };
@@ -83,6 +87,7 @@ public sealed class ParquetFileWriter : IDisposable
         _rowGroups.Add(group);
         _rows += rowCount;
         _open = null;
+        _faulted = false;
     }
 
     internal void AbandonRowGroup(ParquetRowGroupWriter owner)
@@ -114,6 +119,7 @@ public sealed class ParquetFileWriter : IDisposable
     {
         if (_closed) return;
         if (_open is not null) throw new InvalidOperationException("A row group is still open; complete or dispose it before closing.");
+        if (_faulted) throw new InvalidOperationException("Writing a row group failed part-way; the file cannot be completed. Use Abort().");
         _position += WriteFooter(_stream, BuildFooter());
         _closed = true;
         _stream.Flush();
@@ -144,7 +150,7 @@ public sealed class ParquetFileWriter : IDisposable
     {
         try
         {
-            if (!_closed && _open is null) Close();
+            if (!_closed && _open is null && !_faulted) Close();
         }
         finally
         {

@@ -98,8 +98,16 @@ internal sealed class RolloutColumnsReader(ParquetFileReader file, int rowGroup)
             HintTier = hintTier,
             GenerationMs = Doubles(S.GenerationMs)[row],
             VerifyMs = Doubles(S.VerifyMs)[row],
-            CreatedAt = new DateTimeOffset(DateTime.UnixEpoch.Ticks + Int64s(S.CreatedAt)[row] * 10, TimeSpan.Zero),
+            CreatedAt = CreatedAt(Int64s(S.CreatedAt)[row]),
         };
+    }
+
+    private static DateTimeOffset CreatedAt(long micros)
+    {
+        long maxMicros = (DateTimeOffset.MaxValue.UtcTicks - DateTime.UnixEpoch.Ticks) / 10;
+        long minMicros = -DateTime.UnixEpoch.Ticks / 10;
+        if (micros < minMicros || micros > maxMicros) throw new ParquetFormatException($"created_at value {micros} us is outside the representable range.");
+        return new DateTimeOffset(DateTime.UnixEpoch.Ticks + micros * 10, TimeSpan.Zero);
     }
 
     private readonly Dictionary<int, string?[]> _strings = [];

@@ -25,6 +25,12 @@ public sealed class RolloutLogOptions
     /// <summary>Most rollouts accepted in one step; a guard against a runaway producer.</summary>
     public int MaxRolloutsPerStep { get; set; } = 1 << 20;
 
+    /// <summary>
+    /// Threads that encode and compress one step's columns at once (1 = on the calling thread only).
+    /// Lower it when logging shares cores with data loading.
+    /// </summary>
+    public int EncodeParallelism { get; set; } = 4;
+
     /// <summary>File name prefix; files are named <c>{prefix}-{firstStep}-{lastStep}.parquet</c>.</summary>
     public string FilePrefix { get; set; } = "rollouts";
 
@@ -36,6 +42,7 @@ public sealed class RolloutLogOptions
             throw new ArgumentException($"rollout_log.{nameof(Compression)} must be Uncompressed, Snappy or Gzip, got {Compression}.");
         if (DataPageSize is < 1024 or > 256 << 20) throw new ArgumentException($"rollout_log.{nameof(DataPageSize)} must be between 1 KiB and 256 MiB, got {DataPageSize}.");
         if (MaxRolloutsPerStep < 1) throw new ArgumentException($"rollout_log.{nameof(MaxRolloutsPerStep)} must be at least 1, got {MaxRolloutsPerStep}.");
+        if (EncodeParallelism is < 1 or > 64) throw new ArgumentException($"rollout_log.{nameof(EncodeParallelism)} must be between 1 and 64, got {EncodeParallelism}.");
         if (string.IsNullOrWhiteSpace(FilePrefix) || FilePrefix.IndexOfAny(['-', '/', '\\', '.']) >= 0)
             throw new ArgumentException($"rollout_log.{nameof(FilePrefix)} must be a plain name without '-', '.', or path separators, got '{FilePrefix}'.");
     }

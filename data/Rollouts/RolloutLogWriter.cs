@@ -65,7 +65,8 @@ public sealed class RolloutLogWriter : IDisposable
         RolloutRowGroups.Validate(step, rollouts, _options.MaxRolloutsPerStep);
         var clock = Stopwatch.StartNew();
         if (_file is null) Start(step, rollouts.Count > 0 ? rollouts[0].RunId : null);
-        RolloutRowGroups.Write(_file!, rollouts);
+        // A failure below leaves the step unjournaled: it is not logged, and recovery drops its bytes.
+        RolloutRowGroups.Write(_file!, rollouts, _options.EncodeParallelism);
         _file!.Flush(_options.DurableSteps);
         _journal!.AppendRowGroup(step, _file.Position, _file.RowGroups[^1]);
         _lastStep = step;
@@ -127,14 +128,29 @@ public sealed class RolloutLogWriter : IDisposable
         _journal = null;
     }
 
+    /// <summary>
+    /// Closes the current file. If that fails (a disk error part-way through a step), the temporary
+    /// file and its journal stay as a crash would leave them, for recovery on the next start.
+    /// </summary>
     public void Dispose()
     {
-        if (_file is not null && _stepsInFile > 0)
+        if (_file is null) return;
+        if (_stepsInFile == 0)
         {
-            Finish();
+            // Nothing was logged to this file (its first step failed): it holds no data worth keeping.
+            Abandon();
+            File.Delete(_tempPath!);
+            File.Delete(RolloutFileNames.Journal(_tempPath!));
             return;
         }
-        _file?.Dispose();
-        _journal?.Dispose();
+        try
+        {
+            Finish();
+        }
+        catch
+        {
+            Abandon();
+            throw;
+        }
     }
 }

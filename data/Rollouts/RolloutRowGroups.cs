@@ -42,25 +42,33 @@ internal static class RolloutRowGroups
     }
 
     /// <summary>Writes one row group; the large columns are encoded in parallel.</summary>
-    public static void Write(ParquetFileWriter file, IReadOnlyList<RolloutRecord> rs)
+    public static void Write(ParquetFileWriter file, IReadOnlyList<RolloutRecord> rs, int parallelism)
     {
         int n = rs.Count;
         using var g = file.BeginRowGroup(n);
-        Parallel.Invoke(
-            () => WriteIntList(g, S.CompletionTokenIds, rs, r => r.CompletionTokenIds.Span),
-            () => WriteFloatList(g, S.BehaviourLogProbs, rs, r => r.BehaviourLogProbs.Span, null),
-            () =>
-            {
-                g.WriteString(S.CompletionText, Strings(rs, r => r.CompletionText));
-                g.WriteString(S.GenerationContext, Strings(rs, r => r.GenerationContext));
-                g.WriteString(S.TrainingContext, Strings(rs, r => r.TrainingContext));
-            },
-            () =>
-            {
-                WriteIntList(g, S.PromptTokenIds, rs, r => r.PromptTokenIds.Span);
-                WriteFloatList(g, S.TokenAdvantages, rs, r => r.TokenAdvantages is { } t ? t.Span : default, r => r.TokenAdvantages is null);
-                WriteSmallColumns(g, rs);
-            });
+        try
+        {
+            Parallel.Invoke(
+                new ParallelOptions { MaxDegreeOfParallelism = parallelism },
+                () => WriteIntList(g, S.CompletionTokenIds, rs, r => r.CompletionTokenIds.Span),
+                () => WriteFloatList(g, S.BehaviourLogProbs, rs, r => r.BehaviourLogProbs.Span, null),
+                () =>
+                {
+                    g.WriteString(S.CompletionText, Strings(rs, r => r.CompletionText));
+                    g.WriteString(S.GenerationContext, Strings(rs, r => r.GenerationContext));
+                    g.WriteString(S.TrainingContext, Strings(rs, r => r.TrainingContext));
+                },
+                () =>
+                {
+                    WriteIntList(g, S.PromptTokenIds, rs, r => r.PromptTokenIds.Span);
+                    WriteFloatList(g, S.TokenAdvantages, rs, r => r.TokenAdvantages is { } t ? t.Span : default, r => r.TokenAdvantages is null);
+                    WriteSmallColumns(g, rs);
+                });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
         g.Complete();
     }
 

@@ -27,7 +27,7 @@ public class DuckDbInteropTests
         var result = DuckDbJson.Query($"select {select} from read_parquet({DuckDbJson.Quote(path)})");
         var types = result.GetProperty("types").EnumerateArray().Select(t => t.GetString()!).ToArray();
         Assert.Equal<string>(
-            ["BOOLEAN", "INTEGER", "BIGINT", "FLOAT", "DOUBLE", "VARCHAR", "VARCHAR", "BIGINT", "TINYINT", "UINTEGER", "INTEGER[]", "FLOAT[]", "VARCHAR[]", "DOUBLE[]", "BIGINT[]"],
+            ["BOOLEAN", "INTEGER", "BIGINT", "FLOAT", "DOUBLE", "VARCHAR", "VARCHAR", "BIGINT", "TINYINT", "UINTEGER", "INTEGER[]", "FLOAT[]", "VARCHAR[]", "DOUBLE[]", "BIGINT[]", "BOOLEAN[]"],
             types);
         var rows = result.GetProperty("rows");
         Assert.Equal(table.Rows.Length, rows.GetArrayLength());

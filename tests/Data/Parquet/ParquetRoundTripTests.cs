@@ -137,6 +137,24 @@ public class ParquetRoundTripTests
     }
 
     [Fact]
+    public void Binary_columns_round_trip_raw_bytes_and_nulls()
+    {
+        var schema = ParquetSchema.Create(ParquetField.Binary("blob", nullable: true));
+        byte[]?[] values = [[0, 255, 7], null, [], [1, 2, 3, 4, 5]];
+        using var ms = new MemoryStream();
+        using (var writer = new ParquetFileWriter(ms, schema, leaveOpen: true))
+        using (var g = writer.BeginRowGroup(values.Length))
+        {
+            g.WriteBinary(0, values);
+            g.Complete();
+        }
+        ms.Position = 0;
+        using var reader = new ParquetFileReader(ms, leaveOpen: true);
+        var rows = reader.ReadRows().Select(r => (byte[]?)r[0]).ToArray();
+        Assert.Equal(values, rows);
+    }
+
+    [Fact]
     public void Empty_row_group_and_empty_file_are_valid()
     {
         var schema = ParquetSchema.Create(ParquetField.String("s", nullable: true), ParquetField.Int32("l").AsList());

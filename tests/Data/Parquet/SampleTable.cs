@@ -26,7 +26,8 @@ internal sealed class SampleTable
         ParquetField.Float("lf").AsList(),
         ParquetField.String("ls", nullable: true).AsList(elementNullable: true),
         ParquetField.Double("ld").AsList(),
-        ParquetField.Int64("ll", nullable: true).AsList());
+        ParquetField.Int64("ll", nullable: true).AsList(),
+        ParquetField.Boolean("lb", nullable: true).AsList(elementNullable: true));
 
     public static readonly string[] Names = Schema.TopLevelNames.ToArray();
 
@@ -52,6 +53,7 @@ internal sealed class SampleTable
             row[12] = r % 8 == 0 ? null : List(rng.Next(0, 3), i => i == 2 ? null : (object)("tag" + rng.Next(5)));
             row[13] = List(rng.Next(1, 3), _ => (object)(rng.NextDouble() - 0.5));
             row[14] = r % 10 == 0 ? null : List(rng.Next(0, 3), _ => (object)rng.NextInt64());
+            row[15] = r % 12 == 0 ? null : List(rng.Next(0, 4), i => i == 3 ? null : (object)(rng.Next(2) == 0));
             Rows[r] = row;
         }
     }
@@ -92,6 +94,7 @@ internal sealed class SampleTable
             }
             WriteList<double>(rows, 13, (v, o, ln, en) => g.WriteDoubleList(13, v, o, ln, en), x => (double)x);
             WriteList<long>(rows, 14, (v, o, ln, en) => g.WriteInt64List(14, v, o, ln, en), x => (long)x);
+            WriteList<bool>(rows, 15, (v, o, ln, en) => g.WriteBooleanList(15, v, o, ln, en), x => (bool)x);
             g.Complete();
         }
     }

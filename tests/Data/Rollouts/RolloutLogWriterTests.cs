@@ -42,6 +42,29 @@ public class RolloutLogWriterTests
     }
 
     [Fact]
+    public void Sequential_encoding_writes_the_same_rows()
+    {
+        using var dir = new TempDir();
+        var options = new RolloutLogOptions { Directory = dir.Path, EncodeParallelism = 1, Compression = Pipeline.Data.Parquet.Metadata.CompressionCodec.Gzip };
+        var rollouts = RolloutFactory.Step(3, 20);
+        using (var log = RolloutLogWriter.Open(options)) log.WriteStep(3, rollouts);
+        var back = new ReplayReader(options).Read().ToList();
+        Assert.Equal(rollouts.Count, back.Count);
+        for (int i = 0; i < rollouts.Count; i++) RolloutFactory.AssertSame(rollouts[i], back[i]);
+    }
+
+    [Fact]
+    public void A_log_closed_without_steps_leaves_no_files()
+    {
+        using var dir = new TempDir();
+        using (var log = RolloutLogWriter.Open(new RolloutLogOptions { Directory = dir.Path }))
+        {
+            Assert.Throws<ArgumentException>(() => log.WriteStep(1, [RolloutFactory.Step(1, 1)[0] with { Step = 9 }]));
+        }
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
     public void Steps_must_increase()
     {
         using var dir = new TempDir();
@@ -72,6 +95,7 @@ public class RolloutLogWriterTests
     [InlineData(nameof(RolloutLogOptions.Compression))]
     [InlineData(nameof(RolloutLogOptions.FilePrefix))]
     [InlineData(nameof(RolloutLogOptions.DataPageSize))]
+    [InlineData(nameof(RolloutLogOptions.EncodeParallelism))]
     public void Options_are_validated_with_the_field_named(string field)
     {
         var options = new RolloutLogOptions();
@@ -80,6 +104,7 @@ public class RolloutLogWriterTests
             case nameof(RolloutLogOptions.RollEverySteps): options.RollEverySteps = 0; break;
             case nameof(RolloutLogOptions.Compression): options.Compression = Pipeline.Data.Parquet.Metadata.CompressionCodec.Zstd; break;
             case nameof(RolloutLogOptions.FilePrefix): options.FilePrefix = "a-b"; break;
+            case nameof(RolloutLogOptions.EncodeParallelism): options.EncodeParallelism = 0; break;
             default: options.DataPageSize = 10; break;
         }
         var e = Assert.Throws<ArgumentException>(options.Validate);
