@@ -13,6 +13,7 @@ public static class CommandCatalog
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,14 @@
+namespace Pipeline.Stages.Graph;
+
+/// <summary>
+/// Observes every block's work: <see cref="Enter"/> before a message is processed and
+/// <see cref="Exit"/> after. Used to measure concurrency against the bounds, and by tests to
+/// inject delays and faults at a named block. Names: sample, generate, verify, group_filter,
+/// batch, advantage, train, log, metrics.
+/// </summary>
+public interface IBlockProbe
+{
+    void Enter(string block, object message);
+
+    void Exit(string block, object message);
+}
