@@ -26,6 +26,9 @@ public sealed record GraphParts
     /// <summary>Last completed step: 0 for a fresh run, the checkpoint's step on resume.</summary>
     public long StartStep { get; init; }
 
+    /// <summary>Counters of the resumed checkpoint; null for a fresh run.</summary>
+    public RunCounters? StartCounters { get; init; }
+
     public IBlockProbe? Probe { get; init; }
 
     /// <summary>Components of the algorithm section, built once.</summary>

@@ -31,7 +31,7 @@ public static class TrainingGraph
         var algorithm = parts.Algorithm ?? config.Algorithm;
         var probe = parts.Probe;
         bool offPolicy = config.Training.Mode == "async";
-        var ledger = new RunLedger(parts.StartStep);
+        var ledger = new RunLedger(parts.StartStep, parts.StartCounters);
         var plan = new SlotPlan(parts.RunId, config.Task.PromptsPerStep, config.Task.GroupSize, config.Seed);
         var settings = new SampleSettings(parts.StartStep + 1, config.Training.Steps, config.EffectiveMaxStaleness);
         var sampling = Sampling(config, parts);

@@ -61,6 +61,7 @@ public sealed class TrainingRun : IDisposable
             var counters = Checkpoints.Restore(step);
             _reference?.CopyWeightsFrom(_policy);
             start = counters.Step;
+            StartCounters = counters;
             progress?.Invoke($"resuming from checkpoint {step} (policy version {counters.PolicyVersion}, {counters.RolloutsLogged} rollouts logged)");
         }
         else if (resume)
@@ -103,6 +104,8 @@ public sealed class TrainingRun : IDisposable
 
     public long StartStep { get; }
 
+    public RunCounters? StartCounters { get; }
+
     public ITokenizer Tokenizer { get; }
 
     public IPromptSampler Sampler { get; }
@@ -130,6 +133,7 @@ public sealed class TrainingRun : IDisposable
         Metrics = _metrics,
         Checkpoints = Checkpoints,
         StartStep = StartStep,
+        StartCounters = StartCounters,
     };
 
     /// <summary>The character tokenizer of the built-in tasks: printable ASCII, newline, and the task's specials.</summary>

@@ -14,7 +14,7 @@ public sealed record RunCounters
 /// Shared progress of one run: the policy version, which steps are logged and checkpointed, and the
 /// stop request. Blocks wait on it instead of on each other, so no edge of the graph runs backwards.
 /// </summary>
-public sealed class RunLedger(long startStep)
+public sealed class RunLedger(long startStep, RunCounters? startCounters = null)
 {
     private readonly Lock _lock = new();
     private readonly List<(long Step, bool Checkpoint, TaskCompletionSource Done)> _waiters = [];
@@ -38,7 +38,7 @@ public sealed class RunLedger(long startStep)
 
     public bool StopRequested => _stop;
 
-    public RunCounters Counters { get; private set; } = new() { Step = startStep, PolicyVersion = startStep };
+    public RunCounters Counters { get; private set; } = startCounters ?? new() { Step = startStep, PolicyVersion = startStep };
 
     public void RequestStop() => _stop = true;
 
