@@ -8,7 +8,7 @@ namespace Pipeline.Cli.Training;
 /// <summary>
 /// The whole training graph, wired in one place (docs/training.md draws it):
 /// <code>
-///  Sample ─► Generate ─► Verify ─► Group+Filter ─► Batch ─► Advantage ─► Train ─► RolloutLog ─► Metrics
+///  Sample ─► Generate ─► Verify ─► Group+Filter ─► Batch ─► Advantage ─► Train ─► Metrics ─► RolloutLog (+checkpoint)
 ///   ▲  ▲        ▲  ▲                  │  │  │         │                    │ │
 ///   │  │        │  └─ guided retry ───┘  │  │         │                    │ │
 ///   │  └────────┼──── replacement ───────┘  │ ◄─stale─┘                    │ │
@@ -69,8 +69,8 @@ public static class TrainingGraph
         groupFilter.Block.LinkTo(batch, flow);
         batch.LinkTo(advantage, flow);
         advantage.LinkTo(train, flow);
-        train.LinkTo(log.Block, flow);
-        log.Block.LinkTo(metrics, flow);
+        train.LinkTo(metrics, flow);
+        metrics.LinkTo(log.Block, flow);
 
         // Feedback edges. Replacements (Group+Filter and Batch → Sample), prompt statistics
         // (Group+Filter → sampler), new weights (Train → PolicyWeights → Generate) and version
@@ -83,7 +83,7 @@ public static class TrainingGraph
         {
             ("sample", sample.Completion), ("generate", generate.Completion), ("verify", verify.Completion),
             ("group_filter", groupFilter.Block.Completion), ("batch", batch.Completion), ("advantage", advantage.Completion),
-            ("train", train.Completion), ("log", log.Block.Completion), ("metrics", metrics.Completion),
+            ("train", train.Completion), ("metrics", metrics.Completion), ("log", log.Block.Completion),
         };
         Exception? firstFault = null;
         foreach (var (_, completion) in completions)

@@ -20,7 +20,7 @@ public sealed class RolloutLogBlock
         _checkpoints = checkpoints;
         _ledger = ledger;
         _counters = ledger.Counters;
-        Block = new TransformBlock<StepOutcome, StepOutcome>(outcome =>
+        Block = new ActionBlock<StepOutcome>(outcome =>
         {
             probe?.Enter("log", outcome);
             var batch = outcome.Batch;
@@ -37,11 +37,10 @@ public sealed class RolloutLogBlock
             ledger.Logged(batch.Step, _counters);
             if (checkpoints.IsDue(batch.Step)) SaveCheckpoint(batch.Step);
             probe?.Exit("log", outcome);
-            return outcome;
         }, options.ToDataflow(ct, serial: true));
     }
 
-    public TransformBlock<StepOutcome, StepOutcome> Block { get; }
+    public ActionBlock<StepOutcome> Block { get; }
 
     /// <summary>Saves the checkpoint of <paramref name="step"/> unless it exists; safe from the stop path.</summary>
     public void SaveCheckpoint(long step)
