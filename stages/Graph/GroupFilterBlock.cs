@@ -92,7 +92,7 @@ public sealed class GroupFilterBlock
                     throw new InvalidOperationException($"the guided-retry queue is full ({_retries.Count}); more groups are in flight than the admission window allows.");
                 return new DecidedGroup(request, rollouts, rewards, false, "guided_retry:" + decision.Reason);
             default:
-                return new DecidedGroup(request, rollouts, rewards, true, decision.Reason + "_kept_after_max_extra_rounds");
+                return new DecidedGroup(request, rollouts, rewards, true, decision.Reason + (canRetry ? "_kept_no_hint_left" : "_kept_after_max_extra_rounds"));
         }
     }
 }

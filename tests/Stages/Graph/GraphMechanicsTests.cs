@@ -148,6 +148,29 @@ public class GraphMechanicsTests
     }
 
     [Fact]
+    public async Task UnsolvedGroupsAreRetriedWithTheNextHintTierThenKept()
+    {
+        var config = GraphHarness.FakeConfig(steps: 2, filter: "dynamic_sampling") with
+        {
+            Algorithm = new Pipeline.Stages.Algorithms.AlgorithmConfig { GroupFilter = "dynamic_sampling", GuideUnsolved = true, MaxExtraRounds = 8 },
+        };
+        using var h = new GraphHarness(config, verifier: new HashVerifier(0.0));
+        await h.RunAsync().WaitAsync(Bound);
+        AssertLogConsistent(h, 2);
+        var all = h.Log.All.ToList();
+        // Arithmetic problems carry three hint tiers: three guided retries, then the fourth attempt is kept.
+        Assert.All(all.Where(r => r.FilterDecision == Fate.Trained), r => Assert.Equal(2, r.HintTier));
+        Assert.All(all.Where(r => r.FilterDecision == Fate.Filtered), r => Assert.Equal("guided_retry:all_wrong", r.FilterReason));
+        Assert.Equal(3 * 2 * config.Task.PromptsPerStep * config.Task.GroupSize, all.Count(r => r.FilterDecision == Fate.Filtered));
+        Assert.All(all.Where(r => r.HintTier is not null), r =>
+        {
+            Assert.Equal("hinted", r.Provenance);
+            Assert.Contains("Hint: ", r.GenerationContext);
+        });
+        Assert.Equal(all.Count(r => r.FilterDecision == Fate.Trained) / config.Task.GroupSize, h.Log.All.Where(r => r.FilterDecision == Fate.Trained).Select(r => r.GroupId).Distinct().Count());
+    }
+
+    [Fact]
     public async Task ANonFiniteRewardIsFatal()
     {
         using var h = new GraphHarness(GraphHarness.FakeConfig(steps: 3), verifier: new NanVerifier());
