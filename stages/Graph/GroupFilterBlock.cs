@@ -38,6 +38,8 @@ public sealed class GroupFilterBlock
             }
 
             _partial.Remove(id);
+            probe?.Enter("decide", rollout.Request);
+            probe?.Exit("decide", rollout.Request);
             var decided = Decide([.. list.OrderBy(r => r.SampleIndex)], filter, transform, sampler, sample, plan, settings);
             probe?.Exit("group_filter", rollout);
             return [decided];

@@ -4,7 +4,8 @@ namespace Pipeline.Stages.Graph;
 /// Observes every block's work: <see cref="Enter"/> before a message is processed and
 /// <see cref="Exit"/> after. Used to measure concurrency against the bounds, and by tests to
 /// inject delays and faults at a named block. Names: sample, generate, verify, group_filter,
-/// batch, advantage, train, log, metrics.
+/// batch, advantage, train, metrics, log; and "decide" (a group is complete, before the filter's verdict,
+/// so a probe can count groups in flight).
 /// </summary>
 public interface IBlockProbe
 {

@@ -8,6 +8,11 @@ using Pipeline.Tests.TestSupport;
 
 namespace Pipeline.Tests.Cli.Training;
 
+/// <summary>Runs alone: the subprocess runs load both cores, which would skew the timing checks of other tests.</summary>
+[CollectionDefinition(nameof(TrainCommandTests), DisableParallelization = true)]
+public sealed class TrainCommandCollection;
+
+[Collection(nameof(TrainCommandTests))]
 public class TrainCommandTests
 {
     private static string Config => RepoRoot.Path("configs", "tiny_arithmetic.json");

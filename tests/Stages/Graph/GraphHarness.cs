@@ -149,7 +149,7 @@ public sealed class HashVerifier(double p, int maxDelayMs = 0, int seed = 0) : I
     }
 }
 
-/// <summary>Counts concurrent work per block and the groups in flight (sampled, not yet at Batch); can delay or throw at a block.</summary>
+/// <summary>Counts concurrent work per block and the groups in flight (sampled, not yet complete); can delay or throw at a block.</summary>
 public sealed class CountingProbe : IBlockProbe
 {
     private readonly ConcurrentDictionary<string, int> _active = new();
@@ -171,7 +171,7 @@ public sealed class CountingProbe : IBlockProbe
         int entered = _entered.AddOrUpdate(block, 1, (_, n) => n + 1);
         int now = _active.AddOrUpdate(block, 1, (_, n) => n + 1);
         _max.AddOrUpdate(block, now, (_, m) => Math.Max(m, now));
-        if (block == "batch") Interlocked.Decrement(ref _groupsInFlight);
+        if (block == "decide") Interlocked.Decrement(ref _groupsInFlight);
         if (block == "sample")
         {
             int g = Interlocked.Increment(ref _groupsInFlight);

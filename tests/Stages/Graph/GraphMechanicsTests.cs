@@ -99,11 +99,13 @@ public class GraphMechanicsTests
         }
     }
 
-    [Fact]
-    public async Task AStopRequestFinishesTheStepCheckpointsAndEndsStopped()
+    [Theory]
+    [InlineData("sync")]
+    [InlineData("async")]
+    public async Task AStopRequestFinishesTheStepCheckpointsAndEndsStopped(string mode)
     {
         var checkpoints = new RecordingCheckpoints(every: 0);
-        var config = GraphHarness.FakeConfig(steps: 1000) with { Model = new Pipeline.Cli.Configuration.ModelSection { Type = "fake", MaxLength = 6, LatencyMs = 1 } };
+        var config = GraphHarness.FakeConfig(steps: 1000, mode: mode, maxStaleness: 2) with { Model = new Pipeline.Cli.Configuration.ModelSection { Type = "fake", MaxLength = 6, LatencyMs = 1 } };
         using var h = new GraphHarness(config, checkpoints: checkpoints);
         using var stop = new CancellationTokenSource();
         h.Log.OnWrite = step =>
@@ -114,11 +116,13 @@ public class GraphMechanicsTests
 
         Assert.Equal(GraphEnd.Stopped, result.End);
         var logged = h.Log.Steps.Select(s => s.Step).ToList();
-        Assert.InRange(logged.Count, 3, 4);
+        // The step in training when the stop came is finished and logged; in async mode the trainer may be a step or two ahead of the log.
+        Assert.InRange(logged.Count, 3, mode == "sync" ? 4 : 6);
         Assert.Equal(Enumerable.Range(1, logged.Count).Select(s => (long)s), logged);
         var saved = Assert.Single(checkpoints.Saved);
         Assert.Equal(logged[^1], saved.Step);
         Assert.Equal(h.Log.All.Count(), saved.Counters.RolloutsLogged);
+        Assert.Equal(logged.Count, h.Metrics.Lines.Count);
     }
 
     [Fact]
