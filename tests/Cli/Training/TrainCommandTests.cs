@@ -60,6 +60,31 @@ public class TrainCommandTests
         }
     }
 
+    [Fact]
+    public void ASyncRunResumedFromACheckpointEndsWithTheSameWeightsAsAnUninterruptedOne()
+    {
+        var runs = TempRuns();
+        try
+        {
+            // A length penalty gives the untrained model non-zero advantages, so the weights really move.
+            string[] common = [$"runs_dir={runs}", "training.checkpoint_every=2", "generation.max_new_tokens=8",
+                "rewards=[{\"name\":\"answer\",\"weight\":1.0},{\"name\":\"length_penalty\",\"weight\":1.0}]"];
+            Assert.Equal(0, TrainCommand.Run(Config, false, [.. common, "name=straight", "training.steps=4"]));
+            Assert.Equal(0, TrainCommand.Run(Config, false, [.. common, "name=resumed", "training.steps=2"]));
+            Assert.Equal(0, TrainCommand.Run(Config, true, [.. common, "name=resumed", "training.steps=4"]));
+            byte[] Weights(string name, int step) => File.ReadAllBytes(Path.Combine(runs, name, "checkpoints", step.ToString(), "weights.safetensors"));
+            Assert.NotEqual(Weights("straight", 2), Weights("straight", 4));
+            Assert.Equal(Weights("straight", 4), Weights("resumed", 4));
+            var a = new ReplayReader(Path.Combine(runs, "straight", "rollouts")).Read().Select(r => (r.Step, r.PromptId, r.SampleIndex, r.CompletionText)).ToList();
+            var b = new ReplayReader(Path.Combine(runs, "resumed", "rollouts")).Read().Select(r => (r.Step, r.PromptId, r.SampleIndex, r.CompletionText)).ToList();
+            Assert.Equal(a, b);
+        }
+        finally
+        {
+            Directory.Delete(runs, recursive: true);
+        }
+    }
+
     private static Process Start(string runs, int steps, bool resume, params string[] extra)
     {
         var dll = RepoRoot.Path("pipeline", "bin", "Release", "net10.0", "pipeline.dll");
