@@ -40,30 +40,30 @@ public static class VerifyBlock
             probe?.Enter("verify", rollout);
             var clock = Stopwatch.StartNew();
             var input = new VerifyInput(rollout.Request.Problem, rollout.CompletionText, rollout.CompletionTokenIds.Length, rollout.Truncated);
-            Rollout scored;
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            limit.CancelAfter(timeout);
-            try
+            VerifierResult? result = null;
+            string? failure = null;
+            using (var limit = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
-                var result = await verifier.VerifyAsync(input, limit.Token).ConfigureAwait(false);
-                if (!double.IsFinite(result.Score))
-                    throw new InvalidOperationException($"verifier '{verifier.Name}' returned a non-finite reward {result.Score} for group {rollout.Request.GroupId} sample {rollout.SampleIndex} ({result.Reason}).");
-                scored = rollout with
+                limit.CancelAfter(timeout);
+                try
                 {
-                    Reward = result.Score,
-                    RewardParts = result.Parts,
-                    Correct = correctness.IsCorrect(result),
-                    VerifyMs = clock.Elapsed.TotalMilliseconds,
-                };
+                    result = await verifier.VerifyAsync(input, limit.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    failure = $"verify_timeout: no verdict after {timeout.TotalMilliseconds:0} ms";
+                }
+                catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
+                {
+                    failure = $"verify_error: {e.GetType().Name}: {e.Message}";
+                }
             }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                scored = rollout with { Failure = $"verify_timeout: no verdict after {timeout.TotalMilliseconds:0} ms", VerifyMs = clock.Elapsed.TotalMilliseconds };
-            }
-            catch (Exception e) when (e is not (OperationCanceledException or InvalidOperationException or OutOfMemoryException))
-            {
-                scored = rollout with { Failure = $"verify_error: {e.GetType().Name}: {e.Message}", VerifyMs = clock.Elapsed.TotalMilliseconds };
-            }
+
+            if (result is not null && !double.IsFinite(result.Score))
+                throw new InvalidOperationException($"verifier '{verifier.Name}' returned a non-finite reward {result.Score} for group {rollout.Request.GroupId} sample {rollout.SampleIndex} ({result.Reason}).");
+            var scored = result is null
+                ? rollout with { Failure = failure, VerifyMs = clock.Elapsed.TotalMilliseconds }
+                : rollout with { Reward = result.Score, RewardParts = result.Parts, Correct = correctness.IsCorrect(result), VerifyMs = clock.Elapsed.TotalMilliseconds };
             probe?.Exit("verify", rollout);
             return scored;
         }, options.ToDataflow(ct));

@@ -140,15 +140,17 @@ public class GraphMechanicsTests
     }
 
     [Fact]
-    public async Task AVerifierTimeoutFailsTheRolloutWithAReasonAndRedrawsTheGroup()
+    public async Task AVerifierTimeoutOrErrorFailsTheRolloutWithAReasonAndRedrawsTheGroup()
     {
         var config = GraphHarness.FakeConfig(steps: 3) with { Pipeline = new Pipeline.Cli.Configuration.PipelineSection { VerifyTimeoutMs = 50 } };
-        using var h = new GraphHarness(config, verifier: new StallingVerifier(every: 7));
+        using var h = new GraphHarness(config, verifier: new StallingVerifier(every: 29));
         await h.RunAsync().WaitAsync(Bound);
         AssertLogConsistent(h, 3);
         var failed = h.Log.All.Where(r => r.FilterDecision == Fate.Failed).ToList();
         Assert.NotEmpty(failed);
-        Assert.All(failed, r => Assert.StartsWith("verify_timeout", r.FilterReason, StringComparison.Ordinal));
+        Assert.Contains(failed, r => r.FilterReason!.StartsWith("verify_timeout", StringComparison.Ordinal));
+        Assert.Contains(failed, r => r.FilterReason!.StartsWith("verify_error: InvalidOperationException", StringComparison.Ordinal));
+        Assert.All(h.Log.All.Where(r => r.FilterDecision == Fate.Filtered), r => Assert.Equal("rollout_failed", r.FilterReason));
     }
 
     [Fact]
@@ -175,6 +177,15 @@ public class GraphMechanicsTests
     }
 
     [Fact]
+    public async Task AVerifierThatAlwaysFailsEndsTheRunAfterMaxExtraRounds()
+    {
+        using var h = new GraphHarness(GraphHarness.FakeConfig(steps: 3), verifier: new StallingVerifier(every: 1000, errorEvery: 1));
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => h.RunAsync().WaitAsync(Bound));
+        Assert.Contains("failed verification in 9 attempts", e.Message);
+        Assert.Contains("judge unavailable", e.Message);
+    }
+
+    [Fact]
     public async Task ANonFiniteRewardIsFatal()
     {
         using var h = new GraphHarness(GraphHarness.FakeConfig(steps: 3), verifier: new NanVerifier());
@@ -182,7 +193,7 @@ public class GraphMechanicsTests
         Assert.Contains("non-finite reward", e.Message);
     }
 
-    private sealed class StallingVerifier(int every) : IAsyncVerifier
+    private sealed class StallingVerifier(int every, int errorEvery = 0) : IAsyncVerifier
     {
         private int _calls;
 
@@ -190,7 +201,9 @@ public class GraphMechanicsTests
 
         public async ValueTask<VerifierResult> VerifyAsync(VerifyInput input, CancellationToken cancellationToken)
         {
-            if (Interlocked.Increment(ref _calls) % every == 0) await Task.Delay(Timeout.Infinite, cancellationToken);
+            int call = Interlocked.Increment(ref _calls);
+            if (call % every == 0) await Task.Delay(Timeout.Infinite, cancellationToken);
+            if (errorEvery > 0 ? call % errorEvery == 0 : call % every == 3) throw new InvalidOperationException("judge unavailable");
             return VerifierResult.Of(Name, input.Completion.Length % 2, "parity");
         }
     }
