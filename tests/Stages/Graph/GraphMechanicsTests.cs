@@ -57,6 +57,15 @@ public class GraphMechanicsTests
             Assert.Equal(1, probe.Max("group_filter"));
             Assert.Equal(1, probe.Max("train"));
             Assert.InRange(probe.MaxGroupsInFlight, 1, (config.EffectiveMaxStaleness + 1) * config.Task.PromptsPerStep);
+            Assert.All(h.Metrics.Lines, m =>
+            {
+                Assert.InRange(m["queue/sample"], 0, o.SampleCapacity);
+                Assert.InRange(m["queue/generate"], 0, o.GenerateCapacity);
+                Assert.InRange(m["queue/verify"], 0, o.VerifyCapacity);
+                Assert.InRange(m["queue/group_filter"], 0, o.GroupFilterCapacity);
+                Assert.InRange(m["queue/batch"], 0, o.BatchCapacity);
+                Assert.InRange(m["queue/partial_groups"], 0, (config.EffectiveMaxStaleness + 1) * config.Task.PromptsPerStep);
+            });
         }
     }
 
