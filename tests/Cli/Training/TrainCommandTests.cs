@@ -19,6 +19,16 @@ public class TrainCommandTests
 
     private static string TempRuns() => Directory.CreateTempSubdirectory("pipeline-train-").FullName;
 
+    /// <summary>Steps with a complete metrics line so far, while a run may be writing the file.</summary>
+    private static int StepsSoFar(string runDir)
+    {
+        var path = Path.Combine(runDir, "metrics.jsonl");
+        if (!File.Exists(path)) return 0;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Count(c => c == '\n');
+    }
+
     private static List<long> MetricSteps(string runDir) =>
         [.. File.ReadLines(Path.Combine(runDir, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt64())];
 
@@ -116,7 +126,7 @@ public class TrainCommandTests
                 using var p = Start(runs, steps, resume: attempt > 0, attempt == 1 ? "training.mode=async" : "training.mode=sync");
                 // Kill once the run has made progress, at a random moment between steps or mid-step.
                 var deadline = Stopwatch.StartNew();
-                while (deadline.Elapsed < TimeSpan.FromSeconds(30) && !p.HasExited && (!File.Exists(Path.Combine(dir, "metrics.jsonl")) || MetricSteps(dir).Count < 2))
+                while (deadline.Elapsed < TimeSpan.FromSeconds(30) && !p.HasExited && StepsSoFar(dir) < 2)
                     Thread.Sleep(20);
                 Thread.Sleep(random.Next(0, 400));
                 if (!p.HasExited) p.Kill(entireProcessTree: true);
@@ -145,7 +155,7 @@ public class TrainCommandTests
             var dir = Path.Combine(runs, "tiny_arithmetic");
             using var p = Start(runs, 100_000, resume: false);
             var deadline = Stopwatch.StartNew();
-            while (deadline.Elapsed < TimeSpan.FromSeconds(30) && !p.HasExited && (!File.Exists(Path.Combine(dir, "metrics.jsonl")) || MetricSteps(dir).Count < 2))
+            while (deadline.Elapsed < TimeSpan.FromSeconds(30) && !p.HasExited && StepsSoFar(dir) < 2)
                 Thread.Sleep(20);
             using (var kill = Process.Start("kill", ["-" + signal, p.Id.ToString()])) kill.WaitForExit();
             Assert.True(p.WaitForExit(30_000), "the run did not stop within 30 s of the signal");
