@@ -37,7 +37,9 @@ public static class BatchBlock
                 kept.Add(group);
                 if (kept.Count == promptsPerStep)
                 {
-                    output = [new StepBatch(step, [.. kept], [.. filtered], opened)];
+                    // Arrival order depends on timing; ordering by group id makes a sync-mode step, its
+                    // micro-batches and so its float sums reproducible.
+                    output = [new StepBatch(step, [.. kept.OrderBy(g => g.GroupId)], [.. filtered.OrderBy(g => g.GroupId)], opened)];
                     kept.Clear();
                     filtered.Clear();
                     step++;
