@@ -14,6 +14,7 @@ public static class CommandCatalog
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(RolloutsCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         return root;
     }
 }

@@ -78,7 +78,8 @@ public class CompositionTests
         public string Name => "hangs";
         public VerifierResult Verify(in VerifyInput input)
         {
-            Thread.Sleep(2_000);
+            // Far longer than the guard's bound, so returning in time proves the guard did not wait.
+            Thread.Sleep(20_000);
             return VerifierResult.Of(Name, 1, "late");
         }
     }
@@ -92,7 +93,7 @@ public class CompositionTests
         Assert.Equal("verifier threw InvalidOperationException: boom", r.Reason);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         r = await VerifierGuard.RunAsync(new Hanging(), input, TimeSpan.FromMilliseconds(100));
-        Assert.True(watch.ElapsedMilliseconds < 1_500, $"took {watch.ElapsedMilliseconds} ms");
+        Assert.True(watch.ElapsedMilliseconds < 5_000, $"took {watch.ElapsedMilliseconds} ms");
         Assert.Equal("verifier timed out after 100 ms", r.Reason);
         Assert.Equal("hangs", Assert.Single(r.Parts).Name);
     }

@@ -1,0 +1,190 @@
+using System.Text.Json;
+using Pipeline.Cli.Configuration;
+using Pipeline.Data.Problems;
+using Pipeline.Data.Rollouts;
+using Pipeline.Data.Tasks;
+using Pipeline.Data.Verifiers;
+using Pipeline.Model.Tokenizers;
+using Pipeline.Model.Torch;
+using Pipeline.Model.Torch.Optim;
+using Pipeline.Stages.Graph;
+using Pipeline.Stages.Policy;
+
+namespace Pipeline.Cli.Training;
+
+/// <summary>
+/// A run directory opened for training: runs/&lt;name&gt;/ with config.json (resolved),
+/// metrics.jsonl, rollouts/*.parquet and checkpoints/&lt;step&gt;/. Builds every part of the graph
+/// from the config, and on resume restores them from the newest complete checkpoint and cuts the
+/// rollout log and metrics back to it.
+/// </summary>
+public sealed class TrainingRun : IDisposable
+{
+    private readonly IPolicyModel _policy;
+    private readonly IPolicyModel? _reference;
+    private readonly AdamW _optimizer;
+    private readonly RolloutLogWriter _log;
+    private readonly MetricsJsonlSink _metrics;
+
+    private TrainingRun(RunConfig config, string directory, bool resume, Action<string>? progress)
+    {
+        Config = config;
+        Directory = directory;
+        System.IO.Directory.CreateDirectory(directory);
+        var checkpointsDir = Path.Combine(directory, "checkpoints");
+        long? resumeStep = resume ? CheckpointStore.Complete(checkpointsDir).Cast<long?>().FirstOrDefault() : null;
+        if (!resume && (CheckpointStore.Complete(checkpointsDir).Count > 0 || File.Exists(Path.Combine(directory, "metrics.jsonl"))))
+            throw new ConfigException($"{directory} already holds a run; pass --resume to continue it, or choose another name (name=... or --set name=...).");
+
+        RunId = ReadOrCreateRunId(directory, resume);
+        File.WriteAllText(Path.Combine(directory, "config.json"), JsonSerializer.Serialize(config, ConfigJson.Options));
+
+        Tokenizer = CreateTokenizer();
+        _policy = CreatePolicy(config, Tokenizer);
+        var objective = config.Algorithm.CreateObjective();
+        _reference = objective.NeedsReference ? _policy.Clone() : null;
+        _optimizer = new AdamW(_policy.Parameters, config.Training.Lr, weight_decay: config.Training.WeightDecay);
+        var scheduler = new LRScheduler(_optimizer, Schedule(config.Training));
+        var task = TaskRegistry.CreateDefault().Get(config.Task.Name);
+        var pool = ProblemGenerator.Generate(task, new TaskOptions
+        {
+            Difficulty = config.Task.Difficulty,
+            Seed = config.Seed,
+            HeldOutFraction = config.Task.HeldOutFraction,
+        }, ProblemSplit.Train, config.Task.PoolSize);
+        Sampler = new UniformPromptSampler(pool, config.Seed);
+        Checkpoints = new CheckpointStore(checkpointsDir, config.Training.CheckpointEvery, config.Training.KeepCheckpoints, _policy, _optimizer, scheduler, Sampler, config.Seed);
+
+        long start = 0;
+        if (resumeStep is { } step)
+        {
+            var counters = Checkpoints.Restore(step);
+            _reference?.CopyWeightsFrom(_policy);
+            start = counters.Step;
+            StartCounters = counters;
+            progress?.Invoke($"resuming from checkpoint {step} (policy version {counters.PolicyVersion}, {counters.RolloutsLogged} rollouts logged)");
+        }
+        else if (resume)
+        {
+            progress?.Invoke("no complete checkpoint found; starting from step 1");
+        }
+
+        StartStep = start;
+        _log = RolloutLogWriter.Open(new RolloutLogOptions
+        {
+            Directory = Path.Combine(directory, "rollouts"),
+            RollEverySteps = config.Training.RollEvery,
+            DurableSteps = config.Training.DurableSteps,
+        }, resumeStep);
+        if (!_log.Recovery.IsClean) progress?.Invoke(_log.Recovery.ToString());
+        _metrics = new MetricsJsonlSink(Path.Combine(directory, "metrics.jsonl"), resumeStep ?? (resume ? 0 : null),
+            progress is null ? null : m => progress(MetricsJsonlSink.Progress(m, config.Training.Steps)));
+
+        var composite = VerifierRegistry.CreateDefault().CreateComposite("reward", config.Rewards.Select(r => (r.Name, r.Weight)));
+        Verifier = new InlineVerifier(composite);
+        Trainer = new Trainer(_policy, objective, _optimizer, scheduler, new TrainerOptions
+        {
+            MicroBatchSize = config.Training.MicroBatchSize,
+            PpoEpochs = config.Training.PpoEpochs,
+            MiniBatches = config.Training.MiniBatches,
+            GradClip = config.Training.GradClip,
+            Temperature = config.Generation.Temperature,
+            OffPolicy = config.Training.Mode == "async",
+            TisCap = config.Training.TisCap,
+            NormWidth = config.Algorithm.LossNormLength ?? config.Generation.MaxNewTokens,
+            Seed = config.Seed,
+        }, _reference);
+    }
+
+    public RunConfig Config { get; }
+
+    public string Directory { get; }
+
+    public string RunId { get; }
+
+    public long StartStep { get; }
+
+    public RunCounters? StartCounters { get; }
+
+    public ITokenizer Tokenizer { get; }
+
+    public IPromptSampler Sampler { get; }
+
+    public IAsyncVerifier Verifier { get; }
+
+    public Trainer Trainer { get; }
+
+    public CheckpointStore Checkpoints { get; }
+
+    public IPolicyModel Policy => _policy;
+
+    public static TrainingRun Open(RunConfig config, bool resume, Action<string>? progress = null) =>
+        new(config, Path.Combine(config.RunsDir, config.Name), resume, progress);
+
+    public GraphParts Parts() => new()
+    {
+        RunId = RunId,
+        Policy = _policy,
+        Trainer = Trainer,
+        Tokenizer = Tokenizer,
+        Verifier = Verifier,
+        Sampler = Sampler,
+        RolloutLog = new RolloutLogSink(_log),
+        Metrics = _metrics,
+        Checkpoints = Checkpoints,
+        StartStep = StartStep,
+        StartCounters = StartCounters,
+    };
+
+    /// <summary>The character tokenizer of the built-in tasks: printable ASCII, newline, and the task's specials.</summary>
+    public static CharTokenizer CreateTokenizer()
+    {
+        var alphabet = "\n" + new string([.. Enumerable.Range(32, 95).Select(c => (char)c)]);
+        return new CharTokenizer(alphabet, byteFallback: true);
+    }
+
+    public static IPolicyModel CreatePolicy(RunConfig config, ITokenizer tokenizer) => config.Model.Type switch
+    {
+        "tiny" => new TinyPolicy(new TinyPolicyOptions
+        {
+            VocabSize = tokenizer.VocabSize,
+            Dim = config.Model.Dim,
+            Hidden = config.Model.Hidden,
+            Seed = config.Seed,
+            PadId = tokenizer.PadId ?? 0,
+        }),
+        "fake" => new FakePolicy(new FakePolicyOptions
+        {
+            VocabSize = tokenizer.VocabSize,
+            MaxLength = config.Model.MaxLength,
+            Latency = TimeSpan.FromMilliseconds(config.Model.LatencyMs),
+            ScoreLatency = TimeSpan.FromMilliseconds(config.Model.ScoreLatencyMs),
+        }),
+        var other => throw new ConfigException($"model.type: '{other}' is not one of: tiny, fake."),
+    };
+
+    private static ILearningRateSchedule Schedule(TrainingSection t) => t.Schedule switch
+    {
+        "cosine" => new CosineSchedule(t.Lr, t.WarmupSteps, t.Steps, t.MinLr),
+        "linear_warmup" => new LinearWarmupSchedule(t.Lr, t.WarmupSteps),
+        _ => t.WarmupSteps > 0 ? new LinearWarmupSchedule(t.Lr, t.WarmupSteps) : new ConstantSchedule(t.Lr),
+    };
+
+    private static string ReadOrCreateRunId(string directory, bool resume)
+    {
+        var path = Path.Combine(directory, "run_id");
+        if (resume && File.Exists(path)) return File.ReadAllText(path).Trim();
+        var id = $"{Path.GetFileName(directory)}-{DateTime.UtcNow:yyyyMMddTHHmmssZ}";
+        File.WriteAllText(path, id);
+        return id;
+    }
+
+    public void Dispose()
+    {
+        _log.Dispose();
+        _metrics.Dispose();
+        _optimizer.Dispose();
+        _reference?.Dispose();
+        _policy.Dispose();
+    }
+}

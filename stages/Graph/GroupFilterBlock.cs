@@ -1,0 +1,100 @@
+using System.Threading.Tasks.Dataflow;
+using Pipeline.Data.Rollouts;
+using Pipeline.Stages.Algorithms.Filters;
+using Pipeline.Stages.Algorithms.Shaping;
+
+namespace Pipeline.Stages.Graph;
+
+/// <summary>Filter settings the block needs beyond the filter component itself.</summary>
+public sealed record GroupFilterSettings(int MaxExtraRounds, int FeedbackCapacity);
+
+/// <summary>
+/// Group + Filter: gathers a group's rollouts (they arrive in any order), applies the group reward
+/// transform, records prompt statistics with the sampler, and asks the filter component. A dropped
+/// group goes out with its reason and asks the sampler for a replacement; a group to guide is retried
+/// with the next hint tier through <see cref="Retries"/> (feedback edge to Generate). After
+/// max_extra_rounds a group is kept whatever the verdict, so every slot ends with a kept group.
+/// </summary>
+public sealed class GroupFilterBlock
+{
+    private readonly Dictionary<long, List<Rollout>> _partial = [];
+    private readonly BufferBlock<GroupRequest> _retries;
+
+    public GroupFilterBlock(
+        IGroupFilter filter, IGroupRewardTransform? transform, IPromptSampler sampler, SampleBlock sample, SlotPlan plan,
+        GroupFilterSettings settings, BlockOptions options, IBlockProbe? probe, CancellationToken ct)
+    {
+        _retries = new BufferBlock<GroupRequest>(new DataflowBlockOptions { BoundedCapacity = settings.FeedbackCapacity, CancellationToken = ct });
+        Block = new TransformManyBlock<Rollout, DecidedGroup>(rollout =>
+        {
+            probe?.Enter("group_filter", rollout);
+            var id = rollout.Request.GroupId;
+            if (!_partial.TryGetValue(id, out var list)) _partial[id] = list = new List<Rollout>(rollout.Request.GroupSize);
+            list.Add(rollout);
+            if (list.Count < rollout.Request.GroupSize)
+            {
+                probe?.Exit("group_filter", rollout);
+                return [];
+            }
+
+            _partial.Remove(id);
+            probe?.Enter("decide", rollout.Request);
+            probe?.Exit("decide", rollout.Request);
+            var decided = Decide([.. list.OrderBy(r => r.SampleIndex)], filter, transform, sampler, sample, plan, settings);
+            probe?.Exit("group_filter", rollout);
+            return [decided];
+        }, options.ToDataflow(ct, serial: true));
+    }
+
+    public TransformManyBlock<Rollout, DecidedGroup> Block { get; }
+
+    /// <summary>Guided retries (same prompt, next hint tier), to be linked to Generate.</summary>
+    public ISourceBlock<GroupRequest> Retries => _retries;
+
+    /// <summary>Groups waiting for more rollouts.</summary>
+    public int PartialGroups => _partial.Count;
+
+    private DecidedGroup Decide(Rollout[] rollouts, IGroupFilter filter, IGroupRewardTransform? transform, IPromptSampler sampler, SampleBlock sample, SlotPlan plan, GroupFilterSettings settings)
+    {
+        var request = rollouts[0].Request;
+        var raw = rollouts.Select(r => (float)r.Reward).ToArray();
+        var scored = new ScoredGroup(
+            request.Problem.Id, raw, [.. rollouts.Select(r => r.Correct)], [.. rollouts.Select(r => r.CompletionTokenIds.Length)], [.. rollouts.Select(r => r.Truncated)]);
+        bool canRetry = request.Round < settings.MaxExtraRounds;
+
+        if (rollouts.FirstOrDefault(r => r.Failure is not null) is { } failed)
+        {
+            if (!canRetry)
+                throw new InvalidOperationException($"group {request.GroupId} (prompt {request.Problem.Id}) failed verification in {request.Round + 1} attempts, the last with {failed.Failure}; raise pipeline.verify_timeout_ms or fix the verifier.");
+            sample.RequestReplacement(request);
+            return new DecidedGroup(request, rollouts, raw, false, "rollout_failed");
+        }
+
+        var rewards = transform is null ? raw : transform.Apply(scored);
+        sampler.Record(request.Problem.Id, rollouts.Length, rollouts.Count(r => r.Correct), request.TargetStep);
+        var decision = filter.Evaluate(scored with { Rewards = rewards });
+        switch (decision.Verdict)
+        {
+            case GroupVerdict.Keep:
+                return new DecidedGroup(request, rollouts, rewards, true, decision.Reason);
+            case GroupVerdict.Drop when canRetry:
+                sample.RequestReplacement(request);
+                return new DecidedGroup(request, rollouts, rewards, false, decision.Reason);
+            case GroupVerdict.Guide when canRetry && (request.HintTier ?? -1) + 1 < request.Problem.Hints.Count:
+                long draw = plan.Draw(request.TargetStep, request.Slot, request.Round + 1);
+                var retry = request with
+                {
+                    Round = request.Round + 1,
+                    GroupId = draw,
+                    Seed = plan.GenerationSeed(draw),
+                    HintTier = (request.HintTier ?? -1) + 1,
+                    Provenance = Provenance.Hinted,
+                };
+                if (!_retries.Post(retry))
+                    throw new InvalidOperationException($"the guided-retry queue is full ({_retries.Count}); more groups are in flight than the admission window allows.");
+                return new DecidedGroup(request, rollouts, rewards, false, "guided_retry:" + decision.Reason);
+            default:
+                return new DecidedGroup(request, rollouts, rewards, true, decision.Reason + (canRetry ? "_kept_no_hint_left" : "_kept_after_max_extra_rounds"));
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using Pipeline.Data.Problems;
+using Pipeline.Data.Verifiers;
+
+namespace Pipeline.Stages.Graph;
+
+/// <summary>
+/// A request to generate one group: <see cref="GroupSize"/> completions of one prompt. A slot is
+/// one of the prompts_per_step places of a step; a dropped group's replacement keeps the slot and
+/// raises <see cref="Round"/>. <see cref="GroupId"/> is unique in the run and stable across resume.
+/// </summary>
+public sealed record GroupRequest(
+    string RunId,
+    long TargetStep,
+    int Slot,
+    int Round,
+    long GroupId,
+    Problem Problem,
+    int GroupSize,
+    string Provenance,
+    int? HintTier,
+    ulong Seed)
+{
+    /// <summary>What the model sees: the prompt, and the revealed hint on a guided retry.</summary>
+    public string GenerationContext => HintTier is { } tier && tier < Problem.Hints.Count
+        ? Problem.Prompt + "\nHint: " + Problem.Hints[tier]
+        : Problem.Prompt;
+}
+
+/// <summary>One completion, as it moves from Generate through Verify to its group.</summary>
+public sealed record Rollout
+{
+    public required GroupRequest Request { get; init; }
+    public required int SampleIndex { get; init; }
+    public required long PolicyVersion { get; init; }
+    public required int[] PromptTokenIds { get; init; }
+    public required int[] CompletionTokenIds { get; init; }
+    public required float[] BehaviourLogProbs { get; init; }
+    public required string CompletionText { get; init; }
+    public required string FinishReason { get; init; }
+    public bool Truncated { get; init; }
+    public double GenerationMs { get; init; }
+
+    // Set by Verify.
+    public double Reward { get; init; }
+    public IReadOnlyList<RewardPart> RewardParts { get; init; } = [];
+    public bool Correct { get; init; }
+    public double VerifyMs { get; init; }
+
+    /// <summary>Why this rollout could not be scored (a verifier timeout or error); null when it was.</summary>
+    public string? Failure { get; init; }
+}
+
+/// <summary>Fates a rollout can end with in the log (its filter_decision column).</summary>
+public static class Fate
+{
+    public const string Trained = "trained";
+    public const string Filtered = "filtered";
+    public const string Failed = "failed";
+}
+
+/// <summary>A complete group with the filter's verdict. <see cref="Rewards"/> are after group reward transforms.</summary>
+public sealed record DecidedGroup(GroupRequest Request, Rollout[] Rollouts, float[] Rewards, bool Kept, string Reason)
+{
+    public long GroupId => Request.GroupId;
+}
+
+/// <summary>Per-row training inputs produced by the Advantage block.</summary>
+public sealed record TrainRow(Rollout Rollout, int GroupIndex, float Advantage, float[] TokenAdvantages, float[] TokenWeights);
+
+/// <summary>
+/// One training step's data: the kept groups it trains on, and every group whose fate was decided
+/// (filtered, failed, stale) since the previous step, so each rollout is logged exactly once.
+/// </summary>
+public sealed record StepBatch(long Step, IReadOnlyList<DecidedGroup> Kept, IReadOnlyList<DecidedGroup> Filtered, DateTimeOffset OpenedAt)
+{
+    public IReadOnlyList<TrainRow> Rows { get; init; } = [];
+}
+
+/// <summary>What the trainer reports of a step; every value is a plain number for metrics.</summary>
+public sealed record TrainStats
+{
+    public double Loss { get; init; }
+    public double PolicyLoss { get; init; }
+    public double Kl { get; init; }
+    public double Entropy { get; init; }
+    public double ClipFrac { get; init; }
+    public double ClipRatioLow { get; init; }
+    public double ClipRatioHigh { get; init; }
+    public double ClipFracLower { get; init; }
+    public double PpoKl { get; init; }
+    public double RatioMean { get; init; }
+    public double RatioMax { get; init; }
+    public double GradNorm { get; init; }
+    public double LearningRate { get; init; }
+
+    /// <summary>Mean truncated importance weight (async mode); 1 when off.</summary>
+    public double TisMean { get; init; } = 1;
+
+    /// <summary>Mean |trainer old log-prob − behaviour log-prob| over valid tokens.</summary>
+    public double LogProbDiff { get; init; }
+
+    public int OptimizerSteps { get; init; }
+    public long Tokens { get; init; }
+}
+
+/// <summary>A trained step on its way to the log and the metrics.</summary>
+public sealed record StepOutcome(StepBatch Batch, TrainStats Stats, long PolicyVersion, double TrainSeconds, DateTimeOffset FinishedAt);
