@@ -4,7 +4,7 @@ namespace Pipeline.Model.Torch;
 public static class TorchRuntime
 {
     /// <summary>The C ABI revision this assembly was written against; a stale shim is rebuilt.</summary>
-    public const int AbiVersion = 1;
+    public const int AbiVersion = 2;
 
     public static string Version => Native.Str(Native.pt_version());
 
@@ -32,6 +32,12 @@ public static class TorchRuntime
 
     public static int CudaDeviceCount => Native.pt_cuda_device_count();
 
+    /// <summary>
+    /// Tensors owned by .NET and not yet freed. A loop that returns this to the same value after
+    /// each iteration frees its temporaries deterministically, without the finalizer.
+    /// </summary>
+    public static long LiveTensors => TensorHandle.Live;
+
     /// <summary>Every device this process can compute on: "cpu", then "cuda:0", "cuda:1", ...</summary>
     public static IReadOnlyList<string> Devices =>
         [.. Enumerable.Range(0, CudaDeviceCount).Select(i => $"cuda:{i}").Prepend("cpu")];
@@ -47,6 +53,27 @@ public static class TorchRuntime
         Native.Check(Native.pt_bench_matmul(n, (int)type, iterations, cudaDevice, out var gflops));
         return gflops;
     }
+
+    /// <summary>
+    /// Nanoseconds per out-of-place <paramref name="op"/> of a and b, timed by a C++ loop inside
+    /// the shim: the cost of the same libtorch call with no .NET in between, against which the
+    /// binding's per-call overhead is measured.
+    /// </summary>
+    public static double TimeNativeLoop(NativeLoopOp op, Tensor a, Tensor b, int iterations)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
+        Native.Check(Native.pt_bench_loop((int)op, a.Handle, b.Handle, iterations, out var ns));
+        return ns;
+    }
+}
+
+/// <summary>The ops <see cref="TorchRuntime.TimeNativeLoop"/> can time.</summary>
+public enum NativeLoopOp
+{
+    Add = 0,
+    Matmul = 1,
 }
 
 public enum MatmulType
