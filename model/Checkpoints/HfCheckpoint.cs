@@ -57,7 +57,7 @@ public static class HfCheckpoint
             {
                 foreach (var n in r.Names) where[n] = r;
             }
-            var target = dtype ?? InferDType(config, readers);
+            var target = dtype ?? InferDType(readers);
             var model = new LlamaModel(config, target, device);
             try
             {
@@ -90,7 +90,7 @@ public static class HfCheckpoint
         }
     }
 
-    private static ScalarType InferDType(LlamaConfig config, IReadOnlyList<SafetensorsReader> readers)
+    private static ScalarType InferDType(IReadOnlyList<SafetensorsReader> readers)
     {
         var stored = readers.SelectMany(r => r.Entries).Select(e => e.DType).FirstOrDefault(t => t.IsFloatingPoint(), ScalarType.Float32);
         return stored == ScalarType.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;

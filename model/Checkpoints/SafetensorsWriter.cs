@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Pipeline.Model.Torch;
 
@@ -76,7 +75,8 @@ public static class SafetensorsWriter
 
     private static void WriteData(Stream file, Tensor t)
     {
-        using var cpu = t.device.type == DeviceType.CPU ? t.detach() : t.detach().cpu();
+        using var detached = t.detach();
+        using var cpu = detached.device.type == DeviceType.CPU ? detached.alias() : detached.cpu();
         var bytes = checked((int)(cpu.numel() * cpu.dtype.ElementSize()));
         var buffer = new byte[bytes];
         switch (cpu.dtype)
@@ -95,6 +95,4 @@ public static class SafetensorsWriter
         }
         file.Write(buffer);
     }
-
-    internal static string Utf8(ReadOnlySpan<byte> b) => Encoding.UTF8.GetString(b);
 }
