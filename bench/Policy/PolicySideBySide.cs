@@ -12,7 +12,8 @@ namespace Pipeline.Bench.Policy;
 /// <c>dotnet run -c Release --project bench -- policy-side-by-side [--sizes 10m,100m] [--batches 1,16,64]
 /// [--prompt-len 32] [--new-tokens 16] [--dtype float32] [--peer-dtype float32] [--threads 2] [--repeats 3]</c>
 /// Prefill: prompt tokens / time of the first step (whole prompt + first sample). Decode: the
-/// further tokens / the rest of the time, greedy, no stops, so every row runs to length.
+/// further tokens / the rest of the time, greedy, no stops, so every row runs to length. Both
+/// sides time the same phases inside one call and keep the best of --repeats runs.
 /// </summary>
 public static class PolicySideBySide
 {
@@ -36,8 +37,7 @@ public static class PolicySideBySide
         torch.set_num_threads(threads);
 
         Console.WriteLine($"prompt {promptLen} tokens, {newTokens} new tokens, ours {dtypeName}, torch {peerDType}, {threads} threads, best of {repeats}");
-        Console.WriteLine("tokens/s wall-clock, and [per CPU-second] which load from other processes disturbs less");
-        Console.WriteLine("| model | batch | ours prefill | torch prefill | ratio | ours decode | torch decode | ratio |");
+        Console.WriteLine("| model | batch | ours prefill tok/s | torch prefill tok/s | ratio | ours decode tok/s | torch decode tok/s | ratio |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var size in sizes)
         {
@@ -47,43 +47,31 @@ public static class PolicySideBySide
             {
                 var o = Ours(model, batch, promptLen, newTokens, repeats);
                 var p = Peer(peer, config, batch, promptLen, newTokens, peerDType, threads, repeats);
-                Console.WriteLine($"| {size} ({model.ParameterCount / 1e6:F1}M) | {batch} | {o.Prefill:F0} [{o.PrefillCpu:F0}] | {p.Prefill:F0} [{p.PrefillCpu:F0}] " +
-                    $"| {o.Prefill / p.Prefill:F2} [{o.PrefillCpu / p.PrefillCpu:F2}] | {o.Decode:F0} [{o.DecodeCpu:F0}] | {p.Decode:F0} [{p.DecodeCpu:F0}] " +
-                    $"| {o.Decode / p.Decode:F2} [{o.DecodeCpu / p.DecodeCpu:F2}] |");
+                Console.WriteLine($"| {size} ({model.ParameterCount / 1e6:F1}M) | {batch} | {o.Prefill:F0} | {p.Prefill:F0} | {o.Prefill / p.Prefill:F2} " +
+                    $"| {o.Decode:F0} | {p.Decode:F0} | {o.Decode / p.Decode:F2} |");
             }
         }
         return 0;
     }
 
-    public readonly record struct Rates(double Prefill, double Decode, double PrefillCpu, double DecodeCpu)
+    public readonly record struct Rates(double Prefill, double Decode)
     {
-        public Rates Max(Rates o) => new(Math.Max(Prefill, o.Prefill), Math.Max(Decode, o.Decode), Math.Max(PrefillCpu, o.PrefillCpu), Math.Max(DecodeCpu, o.DecodeCpu));
+        public Rates Max(Rates o) => new(Math.Max(Prefill, o.Prefill), Math.Max(Decode, o.Decode));
     }
 
+    /// <summary>Best of <paramref name="repeats"/> (the run least disturbed by other load), from the generator's own phase timings.</summary>
     public static Rates Ours(LlamaModel model, int batch, int promptLen, int newTokens, int repeats)
     {
         var rng = new Random(1);
         var prompts = Enumerable.Range(0, batch).Select(_ => Enumerable.Range(0, promptLen).Select(_ => rng.Next(model.Config.VocabSize)).ToArray()).ToArray();
         var gen = new PolicyGenerator(model);
-        var self = Process.GetCurrentProcess();
-        (double Wall, double Cpu) Time(int n)
-        {
-            self.Refresh();
-            var c0 = self.TotalProcessorTime;
-            var sw = Stopwatch.StartNew();
-            gen.Generate(new GenerationRequest(prompts, new SamplingOptions { Greedy = true, MaxNewTokens = n }));
-            var wall = sw.Elapsed.TotalSeconds;
-            self.Refresh();
-            return (wall, (self.TotalProcessorTime - c0).TotalSeconds);
-        }
-        Time(2); // warm-up
+        var request = new GenerationRequest(prompts, new SamplingOptions { Greedy = true, MaxNewTokens = 1 + newTokens });
+        gen.Generate(request with { Options = request.Options with { MaxNewTokens = 3 } }); // warm-up
         var best = default(Rates);
         for (var r = 0; r < repeats; r++)
         {
-            var first = Time(1);
-            var all = Time(1 + newTokens);
-            best = best.Max(new Rates(batch * promptLen / first.Wall, batch * newTokens / Math.Max(1e-9, all.Wall - first.Wall),
-                batch * promptLen / first.Cpu, batch * newTokens / Math.Max(1e-9, all.Cpu - first.Cpu)));
+            var t = gen.Generate(request).Timings!;
+            best = best.Max(new Rates(batch * promptLen / t.Prefill.TotalSeconds, batch * t.DecodeSteps / t.Decode.TotalSeconds));
         }
         return best;
     }
@@ -110,8 +98,7 @@ public static class PolicySideBySide
         }
         using var doc = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
         var e = doc.RootElement;
-        return new Rates(e.GetProperty("prefill_tok_s").GetDouble(), e.GetProperty("decode_tok_s").GetDouble(),
-            e.GetProperty("prefill_tok_cpu_s").GetDouble(), e.GetProperty("decode_tok_cpu_s").GetDouble());
+        return new Rates(e.GetProperty("prefill_tok_s").GetDouble(), e.GetProperty("decode_tok_s").GetDouble());
     }
 
     private static string FindRepoRoot()

@@ -63,8 +63,13 @@ public sealed class PolicyGenerator(LlamaModel model, ITokenizer? tokenizer = nu
         using var validT = torch.tensor(valid, [B, capacity], device: model.Device).DetachFromDisposeScope();
         using var padT = torch.tensor(pad, device: model.Device).DetachFromDisposeScope();
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var prefill = TimeSpan.Zero;
+        var steps = 0;
         for (var step = 0; step < o.MaxNewTokens; step++)
         {
+            if (step == 1) prefill = clock.Elapsed;
+            steps = step;
             using (var scope = torch.NewDisposeScope())
             {
                 Tensor logits;
@@ -115,12 +120,14 @@ public sealed class PolicyGenerator(LlamaModel model, ITokenizer? tokenizer = nu
             if (running == 0) break;
         }
 
+        var total = clock.Elapsed;
+        if (steps == 0) prefill = total;
         var rows = new GenerationRow[B];
         for (var b = 0; b < B; b++)
         {
             rows[b] = new GenerationRow([.. tokens[b]], [.. logProbs[b]], finish[b] ?? FinishReason.Length);
         }
-        return new GenerationResult(rows);
+        return new GenerationResult(rows, new GenerationTimings(prefill, total - prefill, steps));
     }
 
     // Checked every step, so a stop string is caught at the token that completes it: only the

@@ -39,7 +39,10 @@ public sealed record GenerationRequest(int[][] PromptIds, SamplingOptions Option
 /// </summary>
 public sealed record GenerationRow(int[] Tokens, float[] LogProbs, FinishReason FinishReason);
 
-public sealed record GenerationResult(IReadOnlyList<GenerationRow> Rows);
+/// <summary>Wall-clock time of the first step (prompt prefill + first sample) and of the decode steps after it.</summary>
+public sealed record GenerationTimings(TimeSpan Prefill, TimeSpan Decode, int DecodeSteps);
+
+public sealed record GenerationResult(IReadOnlyList<GenerationRow> Rows, GenerationTimings? Timings = null);
 
 /// <summary>Turns one step's logits into tokens and their log-probs, on the device, batched.</summary>
 public static class Sampler
