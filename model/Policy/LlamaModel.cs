@@ -79,8 +79,11 @@ public sealed class Attention(LlamaConfig c, int layer, Tensor q_proj, Tensor? q
         var q = F.linear(x, q_proj, q_bias).view(B, T, _nh, _hs).transpose(1, 2);  // (B, nh, T, hs)
         var k = F.linear(x, k_proj, k_bias).view(B, T, _nkv, _hs).transpose(1, 2); // (B, nkv, T, hs)
         var v = F.linear(x, v_proj, v_bias).view(B, T, _nkv, _hs).transpose(1, 2); // (B, nkv, T, hs)
-        q = Rotary.Apply(q, cos, sin);
-        k = Rotary.Apply(k, cos, sin);
+        using var qRot = Rotary.Apply(q, cos, sin);
+        using var kRot = Rotary.Apply(k, cos, sin);
+        q.Dispose();
+        k.Dispose();
+        (q, k) = (qRot, kRot);
         if (cache is not null)
         {
             (k, v) = cache.Append(layer, k, v);                                    // (B, nkv, S, hs)
@@ -107,8 +110,23 @@ public sealed class Attention(LlamaConfig c, int layer, Tensor q_proj, Tensor? q
 /// <summary>SwiGLU feed-forward (Shazeer 2020): down(silu(gate(x)) * up(x)).</summary>
 public sealed class Mlp(Tensor gate_proj, Tensor up_proj, Tensor down_proj, Tensor? gate_bias, Tensor? up_bias, Tensor? down_bias)
 {
-    public Tensor Forward(Tensor x) => // (B, T, C) -> (B, T, C)
-        F.linear(F.linear(x, gate_proj, gate_bias).silu() * F.linear(x, up_proj, up_bias), down_proj, down_bias);
+    public Tensor Forward(Tensor x) // (B, T, C) -> (B, T, C)
+    {
+        if (torch.is_grad_enabled())
+        {
+            return F.linear(F.linear(x, gate_proj, gate_bias).silu() * F.linear(x, up_proj, up_bias), down_proj, down_bias);
+        }
+        // Without autograd the (B, T, I) activations can be updated in place and freed as soon as
+        // they are consumed: one I-wide buffer live instead of four, and warm memory reused.
+        var h = F.linear(x, gate_proj, gate_bias).silu_();  // (B, T, I)
+        using (var up = F.linear(x, up_proj, up_bias))      // (B, T, I)
+        {
+            h.mul_(up);
+        }
+        var y = F.linear(h, down_proj, down_bias);           // (B, T, C)
+        h.Dispose();
+        return y;
+    }
 }
 
 /// <summary>One pre-norm block: x + attn(norm(x)), then x + mlp(norm(x)).</summary>
