@@ -46,3 +46,22 @@ public class LlamaModelTests
         Assert.Throws<ArgumentException>(() => model.Forward(ids, torch.zeros([2, 2], ScalarType.Int64), torch.ones([2, 1, 3, 3], ScalarType.Bool)));
     }
 }
+
+public class ModelCopyTests
+{
+    [Fact]
+    public void ABf16CopyHoldsTheRoundedWeightsAndGivesCloseLogits()
+    {
+        using var model = LlamaModel.Create(PolicyTestModels.Tiny, seed: 31);
+        using var bf = model.CopyAs(Pipeline.Model.Torch.ScalarType.BFloat16);
+        var a = PolicyTestModels.PlainLogits(model, [1, 2, 3, 4]);
+        var b = PolicyTestModels.PlainLogits(bf, [1, 2, 3, 4]);
+        var scale = a.SelectMany(r => r).Max(Math.Abs);
+        for (var t = 0; t < a.Length; t++)
+            for (var i = 0; i < a[t].Length; i++)
+                Assert.True(Math.Abs(a[t][i] - b[t][i]) < 0.05 * scale, $"position {t} logit {i}: {a[t][i]} vs {b[t][i]}");
+        using var back = bf.CopyAs(Pipeline.Model.Torch.ScalarType.Float32);
+        bf.CopyWeightsFrom(back); // bf16 -> f32 -> bf16 is exact
+        Assert.Equal(b.SelectMany(r => r), PolicyTestModels.PlainLogits(bf, [1, 2, 3, 4]).SelectMany(r => r));
+    }
+}
