@@ -174,12 +174,18 @@ PT_API int pt_unary_(int op, at::Tensor* a) {
   return pt::guard([=] { unary_(op, M(a)); });
 }
 
+// A whole alpha travels as an integer Scalar: libtorch rejects a floating alpha for integer
+// tensors (int64 a - b), and an integer one is exact for floating tensors.
+static at::Scalar alpha_scalar(double alpha) {
+  return alpha == static_cast<double>(static_cast<int64_t>(alpha)) ? at::Scalar(static_cast<int64_t>(alpha)) : at::Scalar(alpha);
+}
+
 PT_API Handle pt_binary(int op, const at::Tensor* a, const at::Tensor* b, double alpha) {
-  return pt::make([=] { return binary(op, T(a), T(b), alpha); });
+  return pt::make([=] { return binary(op, T(a), T(b), alpha_scalar(alpha)); });
 }
 
 PT_API int pt_binary_(int op, at::Tensor* a, const at::Tensor* b, double alpha) {
-  return pt::guard([=] { binary_(op, M(a), T(b), alpha); });
+  return pt::guard([=] { binary_(op, M(a), T(b), alpha_scalar(alpha)); });
 }
 
 // Scalars arrive as double; is_int (1) or is_bool (2) keeps integer tensors integral.
