@@ -47,7 +47,10 @@ public sealed record RunConfig
 
         Check(!string.IsNullOrWhiteSpace(Name) && Name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && Name is not ("." or ".."), $"name: '{Name}' must be a plain directory name.");
         Check(!string.IsNullOrWhiteSpace(RunsDir), "runs_dir: must be set.");
-        Check(Model.Type is "tiny" or "fake", $"model.type: '{Model.Type}' is not one of: tiny, fake.");
+        Check(Model.Type is "tiny" or "fake" or "llama", $"model.type: '{Model.Type}' is not one of: tiny, fake, llama.");
+        Check(Model.Type != "llama" || Model.Path is not null || (Model.Layers >= 1 && Model.Heads >= 1 && Model.KvHeads >= 1 && Model.Heads % Model.KvHeads == 0 && Model.Dim % Model.Heads == 0),
+            $"model: a llama built from scratch needs layers >= 1 and heads dividing dim with kv_heads dividing heads (layers {Model.Layers}, dim {Model.Dim}, heads {Model.Heads}, kv_heads {Model.KvHeads}).");
+        Check(Model.Path is null || Directory.Exists(Model.Path), $"model.path: '{Model.Path}' is not a folder (a Hugging Face checkpoint with config.json and safetensors).");
         Check(Model.Dim >= 1 && Model.Hidden >= 1, $"model.dim ({Model.Dim}) and model.hidden ({Model.Hidden}) must be positive.");
         Check(Model.MaxLength >= 1, $"model.max_length: {Model.MaxLength} must be positive.");
         Check(Model.LatencyMs >= 0 && Model.ScoreLatencyMs >= 0, "model.latency_ms and model.score_latency_ms must be >= 0.");
@@ -120,12 +123,32 @@ public sealed record RunConfig
 
 public sealed record ModelSection
 {
-    /// <summary>tiny: a small real Torch model; fake: deterministic, no model (graph tests, benchmarks).</summary>
+    /// <summary>tiny: a small real Torch model; fake: deterministic, no model (graph tests, benchmarks); llama: the Llama-family decoder.</summary>
     public string Type { get; init; } = "tiny";
 
+    /// <summary>tiny: embedding width; llama: hidden size (the residual stream width).</summary>
     public int Dim { get; init; } = 32;
 
+    /// <summary>tiny: MLP width; llama: SwiGLU intermediate size.</summary>
     public int Hidden { get; init; } = 64;
+
+    /// <summary>llama: a Hugging Face checkpoint folder to start from (its tokenizer.json too); null builds a fresh model.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>llama from scratch: decoder layers.</summary>
+    public int Layers { get; init; } = 2;
+
+    /// <summary>llama from scratch: query heads.</summary>
+    public int Heads { get; init; } = 4;
+
+    /// <summary>llama from scratch: key/value heads (grouped-query attention when fewer than heads).</summary>
+    public int KvHeads { get; init; } = 2;
+
+    /// <summary>llama from scratch: rotary base.</summary>
+    public double RopeTheta { get; init; } = 10000.0;
+
+    /// <summary>llama from scratch: longest prompt + completion.</summary>
+    public int MaxPositions { get; init; } = 512;
 
     /// <summary>fake: longest completion.</summary>
     public int MaxLength { get; init; } = 8;

@@ -4,6 +4,7 @@ using Pipeline.Data.Problems;
 using Pipeline.Data.Rollouts;
 using Pipeline.Data.Tasks;
 using Pipeline.Data.Verifiers;
+using Pipeline.Model.Policy;
 using Pipeline.Model.Tokenizers;
 using Pipeline.Model.Torch;
 using Pipeline.Model.Torch.Optim;
@@ -39,7 +40,7 @@ public sealed class TrainingRun : IDisposable
         RunId = ReadOrCreateRunId(directory, resume);
         File.WriteAllText(Path.Combine(directory, "config.json"), JsonSerializer.Serialize(config, ConfigJson.Options));
 
-        Tokenizer = CreateTokenizer();
+        Tokenizer = CreateTokenizer(config);
         _policy = CreatePolicy(config, Tokenizer);
         var objective = config.Algorithm.CreateObjective();
         _reference = objective.NeedsReference ? _policy.Clone() : null;
@@ -143,8 +144,30 @@ public sealed class TrainingRun : IDisposable
         return new CharTokenizer(alphabet, byteFallback: true);
     }
 
+    /// <summary>The checkpoint's own tokenizer when a llama starts from one that has it, else the task tokenizer.</summary>
+    public static ITokenizer CreateTokenizer(RunConfig config) =>
+        config.Model is { Type: "llama", Path: { } path } && File.Exists(Path.Combine(path, "tokenizer.json"))
+            ? HfTokenizer.Load(Path.Combine(path, "tokenizer.json"))
+            : CreateTokenizer();
+
     public static IPolicyModel CreatePolicy(RunConfig config, ITokenizer tokenizer) => config.Model.Type switch
     {
+        "llama" when config.Model.Path is { } path => LlamaPolicy.FromCheckpoint(path),
+        "llama" => LlamaPolicy.Create(
+            new LlamaConfig
+            {
+                VocabSize = tokenizer.VocabSize,
+                HiddenSize = config.Model.Dim,
+                IntermediateSize = config.Model.Hidden,
+                NumHiddenLayers = config.Model.Layers,
+                NumAttentionHeads = config.Model.Heads,
+                NumKeyValueHeads = config.Model.KvHeads,
+                RopeTheta = config.Model.RopeTheta,
+                MaxPositionEmbeddings = config.Model.MaxPositions,
+                TieWordEmbeddings = true,
+            },
+            (ulong)config.Seed,
+            tokenizer),
         "tiny" => new TinyPolicy(new TinyPolicyOptions
         {
             VocabSize = tokenizer.VocabSize,
@@ -160,7 +183,7 @@ public sealed class TrainingRun : IDisposable
             Latency = TimeSpan.FromMilliseconds(config.Model.LatencyMs),
             ScoreLatency = TimeSpan.FromMilliseconds(config.Model.ScoreLatencyMs),
         }),
-        var other => throw new ConfigException($"model.type: '{other}' is not one of: tiny, fake."),
+        var other => throw new ConfigException($"model.type: '{other}' is not one of: tiny, fake, llama."),
     };
 
     private static ILearningRateSchedule Schedule(TrainingSection t) => t.Schedule switch

@@ -1,3 +1,4 @@
+using Pipeline.Model.Checkpoints;
 using Pipeline.Model.Torch;
 
 namespace Pipeline.Stages.Policy;
@@ -96,9 +97,9 @@ public sealed class FakePolicy : IPolicyModel
         _bias.copy_(other._bias);
     }
 
-    public void Save(string path) => Safetensors.Write(path, [("bias", _bias)]);
+    public void Save(string path) => SafetensorsWriter.Write(path, [("bias", _bias)]);
 
-    public void Load(string path) => Safetensors.LoadInto(path, [("bias", _bias)]);
+    public void Load(string path) => SafetensorsLoad.Into(path, [("bias", _bias)]);
 
     public void Dispose() => _bias.Dispose();
 

@@ -1,3 +1,4 @@
+using Pipeline.Model.Checkpoints;
 using Pipeline.Model.Torch;
 using F = Pipeline.Model.Torch.torch.nn.functional;
 
@@ -193,9 +194,9 @@ public sealed class TinyPolicy : IPolicyModel
         for (int i = 0; i < _named.Length; i++) _named[i].Tensor.copy_(other._named[i].Tensor);
     }
 
-    public void Save(string path) => Safetensors.Write(path, _named);
+    public void Save(string path) => SafetensorsWriter.Write(path, _named);
 
-    public void Load(string path) => Safetensors.LoadInto(path, _named);
+    public void Load(string path) => SafetensorsLoad.Into(path, _named);
 
     public void Dispose()
     {

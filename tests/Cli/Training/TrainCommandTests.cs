@@ -71,6 +71,31 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void TrainsTheLlamaPolicyAndResumesItsCheckpoint()
+    {
+        var runs = TempRuns();
+        string[] llama = [$"runs_dir={runs}", "model.type=llama", "model.dim=32", "model.hidden=64", "model.layers=1", "model.heads=2", "model.kv_heads=1", "training.checkpoint_every=2"];
+        try
+        {
+            Assert.Equal(0, TrainCommand.Run(Config, false, [.. llama, "training.steps=2"]));
+            var dir = Path.Combine(runs, "tiny_arithmetic");
+            AssertRunConsistent(dir, 2, 16);
+            var weights = Path.Combine(dir, "checkpoints", "2", "weights.safetensors");
+            using (var reader = new Pipeline.Model.Checkpoints.SafetensorsReader(weights))
+            {
+                Assert.Contains("model.layers.0.self_attn.q_proj.weight", reader.Names);
+            }
+
+            Assert.Equal(0, TrainCommand.Run(Config, true, [.. llama, "training.steps=3"]));
+            AssertRunConsistent(dir, 3, 16);
+        }
+        finally
+        {
+            Directory.Delete(runs, recursive: true);
+        }
+    }
+
+    [Fact]
     public void ASyncRunResumedFromACheckpointEndsWithTheSameWeightsAsAnUninterruptedOne()
     {
         var runs = TempRuns();
