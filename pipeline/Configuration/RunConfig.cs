@@ -78,7 +78,6 @@ public sealed record RunConfig
         Check(Generation.MaxNewTokens >= 1, $"generation.max_new_tokens: {Generation.MaxNewTokens} must be positive.");
 
         errors.AddRange(Algorithm.Validate());
-        Check(!Algorithm.KlInReward, "algorithm.kl_in_reward: the training graph applies KL in the loss only; set kl_in_reward false and use kl_coef.");
         Check(Algorithm.MaxExtraRounds is >= 0 and < SlotPlan.Stride / 2, $"algorithm.max_extra_rounds: {Algorithm.MaxExtraRounds} must lie in 0..{(SlotPlan.Stride / 2) - 1}.");
         Check(Rewards.Count > 0, "rewards: at least one reward component is needed.");
         var verifiers = VerifierRegistry.CreateDefault().Names;

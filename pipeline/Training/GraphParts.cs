@@ -31,6 +31,9 @@ public sealed record GraphParts
 
     public IBlockProbe? Probe { get; init; }
 
+    /// <summary>The reward-side KL penalty (algorithm.kl_in_reward); null when the KL, if any, is in the loss.</summary>
+    public KlRewardShaper? KlReward { get; init; }
+
     /// <summary>Components of the algorithm section, built once.</summary>
     public AlgorithmConfig? Algorithm { get; init; }
 }

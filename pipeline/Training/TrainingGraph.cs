@@ -45,7 +45,7 @@ public static class TrainingGraph
             algorithm.CreateGroupFilter(), algorithm.CreateGroupReward(), parts.Sampler, sample, plan,
             new GroupFilterSettings(algorithm.MaxExtraRounds, SampleBlock.FeedbackCapacity(plan, settings)), options.GroupFilter, probe, ct);
         var batch = BatchBlock.Create(settings, config.Task.PromptsPerStep, sample, options.Batch, probe, ct);
-        var advantage = AdvantageBlock.Create(algorithm.CreateEstimator(), algorithm.CreateTokenCredit(), algorithm.MaskTruncated, options.Advantage, probe, ct);
+        var advantage = AdvantageBlock.Create(algorithm.CreateEstimator(), algorithm.CreateTokenCredit(), algorithm.MaskTruncated, options.Advantage, probe, ct, parts.KlReward);
         var train = TrainBlock.Create(parts.Trainer, parts.Policy, weights, sample, ledger, parts.Checkpoints, options.Train, probe, ct);
         var log = new RolloutLogBlock(parts.RolloutLog, parts.Checkpoints, ledger, options.Log, probe, ct);
         var metrics = MetricsTap.Create(parts.Metrics, () => new Dictionary<string, int>

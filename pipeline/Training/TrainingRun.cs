@@ -5,6 +5,7 @@ using Pipeline.Data.Rollouts;
 using Pipeline.Data.Tasks;
 using Pipeline.Data.Verifiers;
 using Pipeline.Model.Policy;
+using Pipeline.Stages.Algorithms.Kl;
 using Pipeline.Model.Tokenizers;
 using Pipeline.Model.Torch;
 using Pipeline.Model.Torch.Optim;
@@ -43,7 +44,7 @@ public sealed class TrainingRun : IDisposable
         Tokenizer = CreateTokenizer(config);
         _policy = CreatePolicy(config, Tokenizer);
         var objective = config.Algorithm.CreateObjective();
-        _reference = objective.NeedsReference ? _policy.Clone() : null;
+        _reference = objective.NeedsReference || config.Algorithm is { KlInReward: true, KlCoef: > 0 } ? _policy.Clone() : null;
         _optimizer = new AdamW(_policy.Parameters, config.Training.Lr, weight_decay: config.Training.WeightDecay);
         var scheduler = new LRScheduler(_optimizer, Schedule(config.Training));
         var task = TaskRegistry.CreateDefault().Get(config.Task.Name);
@@ -135,6 +136,9 @@ public sealed class TrainingRun : IDisposable
         Checkpoints = Checkpoints,
         StartStep = StartStep,
         StartCounters = StartCounters,
+        KlReward = Config.Algorithm.KlInReward && _reference is not null
+            ? new KlRewardShaper(_reference, KlEstimators.Parse(Config.Algorithm.KlEstimator), Config.Algorithm.KlCoef, Config.Generation.Temperature, Config.Training.MicroBatchSize)
+            : null,
     };
 
     /// <summary>The character tokenizer of the built-in tasks: printable ASCII, newline, and the task's specials.</summary>

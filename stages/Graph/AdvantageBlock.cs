@@ -13,18 +13,19 @@ namespace Pipeline.Stages.Graph;
 public static class AdvantageBlock
 {
     public static TransformBlock<StepBatch, StepBatch> Create(
-        IAdvantageEstimator estimator, ITokenCreditAssigner credit, bool maskTruncated, BlockOptions options, IBlockProbe? probe, CancellationToken ct)
+        IAdvantageEstimator estimator, ITokenCreditAssigner credit, bool maskTruncated, BlockOptions options, IBlockProbe? probe, CancellationToken ct,
+        KlRewardShaper? klReward = null)
     {
         return new TransformBlock<StepBatch, StepBatch>(batch =>
         {
             probe?.Enter("advantage", batch);
-            var result = Compute(batch, estimator, credit, maskTruncated);
+            var result = Compute(batch, estimator, credit, maskTruncated, klReward);
             probe?.Exit("advantage", batch);
             return result;
         }, options.ToDataflow(ct, serial: true));
     }
 
-    public static StepBatch Compute(StepBatch batch, IAdvantageEstimator estimator, ITokenCreditAssigner credit, bool maskTruncated)
+    public static StepBatch Compute(StepBatch batch, IAdvantageEstimator estimator, ITokenCreditAssigner credit, bool maskTruncated, KlRewardShaper? klReward = null)
     {
         var rollouts = new List<(Rollout Rollout, int Group, float Reward)>();
         for (int g = 0; g < batch.Kept.Count; g++)
@@ -33,8 +34,10 @@ public static class AdvantageBlock
             for (int i = 0; i < group.Rollouts.Length; i++) rollouts.Add((group.Rollouts[i], g, group.Rewards[i]));
         }
 
+        float[] rewards = [.. rollouts.Select(r => r.Reward)];
+        if (klReward is not null) rewards = klReward.Shape([.. rollouts.Select(r => r.Rollout)], rewards);
         var input = new AdvantageInput(
-            [.. rollouts.Select(r => r.Reward)], [.. rollouts.Select(r => r.Group)], [.. rollouts.Select(r => r.Rollout.CompletionTokenIds.Length)]);
+            rewards, [.. rollouts.Select(r => r.Group)], [.. rollouts.Select(r => r.Rollout.CompletionTokenIds.Length)]);
         input.Validate();
         var advantages = estimator.Compute(input);
         var tokenAdvantages = new float[rollouts.Count][];

@@ -78,7 +78,11 @@ public sealed class Trainer : ITrainer
         }
         _optimizer.zero_grad();
         _scheduler.step();
-        if (_reference is not null && _resets.ShouldReset(batch.Step)) _reference.CopyWeightsFrom(_policy);
+        if (_reference is not null && _resets.ShouldReset(batch.Step))
+        {
+            // The reward-side KL (kl_in_reward) may be scoring with the reference on another block's thread.
+            lock (_reference) _reference.CopyWeightsFrom(_policy);
+        }
         return acc.Stats(optimizerSteps, gradNorm, lr, logpDiff, rows.Sum(r => (long)r.Rollout.CompletionTokenIds.Length));
     }
 
@@ -115,24 +119,8 @@ public sealed class Trainer : ITrainer
     }
 
     /// <summary>Per-row log-probs under <paramref name="model"/>, without grad, trimmed to each row's length.</summary>
-    private float[][] ScoreAll(IPolicyModel model, IReadOnlyList<TrainRow> rows)
-    {
-        var result = new float[rows.Count][];
-        for (int start = 0; start < rows.Count; start += _options.MicroBatchSize)
-        {
-            using var scope = torch.NewDisposeScope();
-            var micro = Enumerable.Range(start, Math.Min(_options.MicroBatchSize, rows.Count - start)).ToArray();
-            var score = model.Score([.. micro.Select(i => rows[i].Rollout.PromptTokenIds)], [.. micro.Select(i => rows[i].Rollout.CompletionTokenIds)], _options.Temperature, withGrad: false);
-            var values = score.LogProbs.to(ScalarType.Float32).data<float>();
-            int width = (int)score.LogProbs.size(1);
-            for (int k = 0; k < micro.Length; k++)
-            {
-                int len = rows[micro[k]].Rollout.CompletionTokenIds.Length;
-                result[micro[k]] = values.AsSpan(k * width, len).ToArray();
-            }
-        }
-        return result;
-    }
+    private float[][] ScoreAll(IPolicyModel model, IReadOnlyList<TrainRow> rows) =>
+        PolicyScoring.LogProbs(model, [.. rows.Select(r => r.Rollout)], _options.Temperature, _options.MicroBatchSize);
 
     private static Tensor Padded(IEnumerable<float[]> rows, long[] shape)
     {

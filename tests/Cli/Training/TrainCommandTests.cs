@@ -70,6 +70,42 @@ public class TrainCommandTests
         }
     }
 
+    public static TheoryData<string> Presets()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.EnumerateFiles(RepoRoot.Path("configs"), "*.json").Where(f => !Pipeline.Tests.Cli.Configuration.RunConfigTests.IsRunConfig(f)).Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileNameWithoutExtension(file));
+        }
+
+        return data;
+    }
+
+    /// <summary>Every preset's algorithm and rewards, on the tiny model and task, train for two steps.</summary>
+    [Theory]
+    [MemberData(nameof(Presets))]
+    public void EveryPresetTrains(string preset)
+    {
+        var runs = TempRuns();
+        try
+        {
+            var options = new System.Text.Json.JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip };
+            var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Config), documentOptions: options)!.AsObject();
+            var algorithm = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepoRoot.Path("configs", preset + ".json")), documentOptions: options)!.AsObject();
+            config["algorithm"] = algorithm["algorithm"]!.DeepClone();
+            config["rewards"] = algorithm["rewards"]!.DeepClone();
+            config["name"] = preset;
+            var path = Path.Combine(runs, preset + ".json");
+            File.WriteAllText(path, config.ToJsonString());
+            Assert.Equal(0, TrainCommand.Run(path, false, [$"runs_dir={runs}", "training.steps=2", "training.checkpoint_every=2"]));
+            AssertRunConsistent(Path.Combine(runs, preset), 2, 16);
+        }
+        finally
+        {
+            Directory.Delete(runs, recursive: true);
+        }
+    }
+
     [Fact]
     public void TrainsTheLlamaPolicyAndResumesItsCheckpoint()
     {
