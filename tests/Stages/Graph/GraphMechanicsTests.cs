@@ -125,8 +125,10 @@ public class GraphMechanicsTests
 
         Assert.Equal(GraphEnd.Stopped, result.End);
         var logged = h.Log.Steps.Select(s => s.Step).ToList();
-        // The step in training when the stop came is finished and logged; in async mode the trainer may be a step or two ahead of the log.
-        Assert.InRange(logged.Count, 3, mode == "sync" ? 4 : 6);
+        // The step in training when the stop came is finished and logged. The stop fires on step 3's
+        // log write, and the log trails the trainer in both modes (weights are published before a step
+        // is logged), so under load the trainer may already be two steps further along.
+        Assert.InRange(logged.Count, 3, 6);
         Assert.Equal(Enumerable.Range(1, logged.Count).Select(s => (long)s), logged);
         var saved = Assert.Single(checkpoints.Saved);
         Assert.Equal(logged[^1], saved.Step);
