@@ -16,6 +16,7 @@ public static class CommandCatalog
         root.Subcommands.Add(TokenizeCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(SetupCommand.Create());
+        root.Subcommands.Add(ConfigDocsCommand.Create());
         return root;
     }
 }
