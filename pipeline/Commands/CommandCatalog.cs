@@ -11,6 +11,7 @@ public static class CommandCatalog
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(RolloutsCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
