@@ -17,9 +17,23 @@ public sealed record ProgressSnapshot(long Step, long Steps, TimeSpan? Eta, IRea
 {
     public double Get(string key) => Metrics.TryGetValue(key, out var v) ? v : double.NaN;
 
-    /// <summary>Stage name and busy share, for every utilisation metric the graph reported.</summary>
-    public IEnumerable<(string Stage, double Share)> Utilisation =>
-        Metrics.Where(p => p.Key.StartsWith("utilisation/", StringComparison.Ordinal)).Select(p => (p.Key["utilisation/".Length..], p.Value));
+    /// <summary>
+    /// Stage name and busy share of the step's wall time: the graph's utilisation metrics where it
+    /// reports them, else derived from the per-stage timings (summed over calls, so a stage running
+    /// calls in parallel can exceed 100%).
+    /// </summary>
+    public IReadOnlyList<(string Stage, double Share)> Utilisation
+    {
+        get
+        {
+            var reported = Metrics.Where(p => p.Key.StartsWith("utilisation/", StringComparison.Ordinal)).Select(p => (p.Key["utilisation/".Length..], p.Value)).ToList();
+            double step = Get(MetricNames.TimeStep);
+            if (reported.Count > 0 || !(step > 0)) return reported;
+            return [.. new[] { ("generate", MetricNames.TimeGenerate), ("verify", MetricNames.TimeVerify), ("train", MetricNames.TimeTrain) }
+                .Where(t => double.IsFinite(Get(t.Item2)))
+                .Select(t => (t.Item1, Get(t.Item2) / step))];
+        }
+    }
 
     public static string FormatEta(TimeSpan? eta) => eta is { } t
         ? (t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : t.ToString(@"m\:ss", CultureInfo.InvariantCulture))

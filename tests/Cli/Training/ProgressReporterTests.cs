@@ -89,6 +89,21 @@ public class ProgressReporterTests
     }
 
     [Fact]
+    public void WithoutUtilisationMetricsTheSharesComeFromStageTimings()
+    {
+        var metrics = new Dictionary<string, double>
+        {
+            [MetricNames.Step] = 1,
+            [MetricNames.TimeStep] = 2.0,
+            [MetricNames.TimeGenerate] = 1.5,
+            [MetricNames.TimeVerify] = 0.1,
+            [MetricNames.TimeTrain] = 0.4,
+        };
+        Assert.Equal([("generate", 0.75), ("verify", 0.05), ("train", 0.2)], new ProgressSnapshot(1, 2, null, metrics).Utilisation);
+        Assert.Equal([("generate", 0.8), ("train", 0.15)], new ProgressSnapshot(5, 10, null, Metrics(5)).Utilisation);
+    }
+
+    [Fact]
     public void LiveReporterRunsOnAConsoleAndLeavesTheLastStepShown()
     {
         var (console, text) = TestConsole();
