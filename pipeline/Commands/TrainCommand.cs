@@ -51,16 +51,17 @@ public static class TrainCommand
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, 143));
         try
         {
-            using var run = TrainingRun.Open(config, resume, Console.WriteLine);
-            Console.WriteLine($"train: run {run.RunId} in {run.Directory}, steps {run.StartStep + 1}..{config.Training.Steps}, mode {config.Training.Mode}, model {config.Model.Type}");
+            using var progress = ProgressReporters.ForConsole(config.Training.Steps);
+            using var run = TrainingRun.Open(config, resume, progress);
+            progress.Note($"train: run {run.RunId} in {run.Directory}, steps {run.StartStep + 1}..{config.Training.Steps}, mode {config.Training.Mode}, model {config.Model.Type}");
             var result = TrainingGraph.RunAsync(config, run.Parts(), stop.Token).GetAwaiter().GetResult();
             if (result.End == GraphEnd.Stopped)
             {
-                Console.WriteLine($"train: stopped; newest checkpoint is step {result.LastStep}. Continue with --resume.");
+                progress.Note($"train: stopped; newest checkpoint is step {result.LastStep}. Continue with --resume.");
                 return signalExit == 0 ? 130 : signalExit;
             }
 
-            Console.WriteLine($"train: done, {result.LastStep} steps, {result.Counters.RolloutsLogged} rollouts logged.");
+            progress.Note($"train: done, {result.LastStep} steps, {result.Counters.RolloutsLogged} rollouts logged.");
             return 0;
         }
         catch (ConfigException e)

@@ -18,6 +18,9 @@ public static class ConfigJson
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         WriteIndented = true,
+
+        // Set explicitly so the contract can be inspected (unknown-key hints, config docs) before any read.
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
     };
 
     /// <summary>Reads a config file, naming the file, line and field on any error.</summary>
@@ -31,9 +34,14 @@ public static class ConfigJson
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? $"{path}:{line + 1}" : path;
-            throw new ConfigException($"{where}: {(e.Path is { Length: > 0 } p ? $"at {p}: " : string.Empty)}{e.Message}", e);
+            throw new ConfigException($"{where}: {Explain<T>(e)}", e);
         }
     }
+
+    /// <summary>The error without the file: an unknown key with the closest valid name, else the serializer's words and path.</summary>
+    public static string Explain<T>(JsonException e) =>
+        UnknownKey.Describe(e, typeof(T), Options)
+        ?? $"{(e.Path is { Length: > 0 } p ? $"at {p}: " : string.Empty)}{e.Message}";
 }
 
 public sealed class ConfigException(string message, Exception? inner = null) : Exception(message, inner);

@@ -46,7 +46,7 @@ public static class RunConfigLoader
         }
         catch (JsonException e)
         {
-            throw new ConfigException($"{path} with --set {string.Join(" ", overrides)}: {(e.Path is { Length: > 0 } p ? $"at {p}: " : string.Empty)}{e.Message}", e);
+            throw new ConfigException($"{path} with --set {string.Join(" ", overrides)}: {ConfigJson.Explain<RunConfig>(e)}", e);
         }
     }
 

@@ -28,7 +28,7 @@ public sealed class TrainingRun : IDisposable
     private readonly RolloutLogWriter _log;
     private readonly MetricsJsonlSink _metrics;
 
-    private TrainingRun(RunConfig config, string directory, bool resume, Action<string>? progress)
+    private TrainingRun(RunConfig config, string directory, bool resume, IProgressReporter? progress)
     {
         Config = config;
         Directory = directory;
@@ -64,11 +64,11 @@ public sealed class TrainingRun : IDisposable
             _reference?.CopyWeightsFrom(_policy);
             start = counters.Step;
             StartCounters = counters;
-            progress?.Invoke($"resuming from checkpoint {step} (policy version {counters.PolicyVersion}, {counters.RolloutsLogged} rollouts logged)");
+            progress?.Note($"resuming from checkpoint {step} (policy version {counters.PolicyVersion}, {counters.RolloutsLogged} rollouts logged)");
         }
         else if (resume)
         {
-            progress?.Invoke("no complete checkpoint found; starting from step 1");
+            progress?.Note("no complete checkpoint found; starting from step 1");
         }
 
         StartStep = start;
@@ -78,9 +78,8 @@ public sealed class TrainingRun : IDisposable
             RollEverySteps = config.Training.RollEvery,
             DurableSteps = config.Training.DurableSteps,
         }, resumeStep);
-        if (!_log.Recovery.IsClean) progress?.Invoke(_log.Recovery.ToString());
-        _metrics = new MetricsJsonlSink(Path.Combine(directory, "metrics.jsonl"), resumeStep ?? (resume ? 0 : null),
-            progress is null ? null : m => progress(MetricsJsonlSink.Progress(m, config.Training.Steps)));
+        if (!_log.Recovery.IsClean) progress?.Note(_log.Recovery.ToString());
+        _metrics = new MetricsJsonlSink(Path.Combine(directory, "metrics.jsonl"), resumeStep ?? (resume ? 0 : null), progress is null ? null : progress.Step);
 
         var composite = VerifierRegistry.CreateDefault().CreateComposite("reward", config.Rewards.Select(r => (r.Name, r.Weight)));
         Verifier = new InlineVerifier(composite);
@@ -121,6 +120,10 @@ public sealed class TrainingRun : IDisposable
     public IPolicyModel Policy => _policy;
 
     public static TrainingRun Open(RunConfig config, bool resume, Action<string>? progress = null) =>
+        new(config, Path.Combine(config.RunsDir, config.Name), resume, progress is null ? null : new PlainProgress(progress, config.Training.Steps));
+
+    /// <summary>Opens the run reporting to <paramref name="progress"/>, which the caller disposes after the run.</summary>
+    public static TrainingRun Open(RunConfig config, bool resume, IProgressReporter progress) =>
         new(config, Path.Combine(config.RunsDir, config.Name), resume, progress);
 
     public GraphParts Parts() => new()
