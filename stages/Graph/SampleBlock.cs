@@ -120,8 +120,8 @@ public sealed class SampleBlock
     {
         long draw = _plan.Draw(step, slot, round);
         _probe?.Enter("sample", draw);
-        var problem = _sampler.Next(draw);
-        var request = new GroupRequest(_plan.RunId, step, slot, round, draw, problem, _plan.GroupSize, Data.Rollouts.Provenance.OnPolicy, null, _plan.GenerationSeed(draw));
+        var problem = _sampler.Next(draw, step);
+        var request = new GroupRequest(_plan.RunId, step, slot, round, draw, problem, _sampler.GroupSize(problem, step, _plan.GroupSize), Data.Rollouts.Provenance.OnPolicy, null, _plan.GenerationSeed(draw));
         _probe?.Exit("sample", draw);
         return request;
     }
