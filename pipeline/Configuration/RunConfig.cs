@@ -79,7 +79,7 @@ public sealed record RunConfig
         Check(Generation.MaxNewTokens >= 1, $"generation.max_new_tokens: {Generation.MaxNewTokens} must be positive.");
 
         errors.AddRange(Algorithm.Validate());
-        errors.AddRange(Sampler.Validate(Algorithm.NeedsGroups));
+        errors.AddRange(Sampler.Validate(Algorithm.NeedsGroups, Task.PromptsPerStep));
         Check(!Algorithm.KlInReward, "algorithm.kl_in_reward: the training graph applies KL in the loss only; set kl_in_reward false and use kl_coef.");
         Check(Algorithm.MaxExtraRounds is >= 0 and < SlotPlan.Stride / 2, $"algorithm.max_extra_rounds: {Algorithm.MaxExtraRounds} must lie in 0..{(SlotPlan.Stride / 2) - 1}.");
         Check(Rewards.Count > 0, "rewards: at least one reward component is needed.");
@@ -102,7 +102,7 @@ public sealed record RunConfig
         Check(t.GradClip >= 0, $"training.grad_clip: {t.GradClip} must be >= 0 (0 = off).");
         Check(t.MicroBatchSize >= 1, $"training.micro_batch_size: {t.MicroBatchSize} must be at least 1.");
         Check(t.PpoEpochs >= 1, $"training.ppo_epochs: {t.PpoEpochs} must be at least 1.");
-        int fewestRows = Task.PromptsPerStep * (Sampler.HasBudgets ? Math.Max(1, Sampler.MinGroupSize) : Task.GroupSize);
+        int fewestRows = Sampler.StepRollouts > 0 ? Sampler.StepRollouts : Task.PromptsPerStep * (Sampler.HasBudgets ? Math.Max(1, Sampler.MinGroupSize) : Task.GroupSize);
         Check(t.MiniBatches >= 1 && t.MiniBatches <= fewestRows, $"training.mini_batches: {t.MiniBatches} must lie in 1..{fewestRows} (the fewest rows a step can have).");
         Check(t.Mode is "sync" or "async", $"training.mode: '{t.Mode}' is not one of: sync, async.");
         Check(t.Mode != "async" || t.MaxStaleness >= 1, $"training.max_staleness: {t.MaxStaleness} must be at least 1 in async mode (0 is sync mode).");

@@ -29,6 +29,13 @@ public interface IPromptSampler
     /// <summary>Completions for this draw's group, given the configured group size.</summary>
     int GroupSize(Problem problem, long step, int configured) => configured;
 
+    /// <summary>
+    /// Group sizes for every slot of a step, from the prompts its first attempts draw, when the
+    /// sampler splits a fixed per-step rollout total; null when each draw sizes its own group.
+    /// A replacement keeps its slot's size, so the step's trained rows add up to that total.
+    /// </summary>
+    IReadOnlyList<int>? SlotGroupSizes(IReadOnlyList<Problem> slots, long step, int configured) => null;
+
     void Record(string promptId, int attempts, int successes, long step, long completionTokens);
 
     IReadOnlyDictionary<string, PromptStatistics> Statistics { get; }

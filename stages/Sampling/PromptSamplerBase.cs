@@ -7,7 +7,8 @@ namespace Pipeline.Stages.Sampling;
 /// <summary>
 /// What every sampler shares: the statistics book, the Beta prior and the rollout budget. A
 /// prompt's group size is 4·p(1−p) of the way from min to max, p its posterior mean pass rate:
-/// the most rollouts where the outcome is least certain, the fewest where it is near 0 or 1.
+/// the most rollouts where the outcome is least certain, the fewest where it is near 0 or 1. With
+/// a per-step total the same weights apportion it over the step's slots.
 /// </summary>
 public abstract class PromptSamplerBase : IPromptSampler
 {
@@ -37,9 +38,23 @@ public abstract class PromptSamplerBase : IPromptSampler
     public int GroupSize(Problem problem, long step, int configured)
     {
         if (!Options.HasBudgets) return configured;
-        Book.Before(step).TryGetValue(problem.Id, out var s);
+        double u = Uncertainty(Book.Before(step), problem);
+        return Options.MinGroupSize + (int)Math.Round((Options.MaxGroupSize - Options.MinGroupSize) * u, MidpointRounding.AwayFromZero);
+    }
+
+    public IReadOnlyList<int>? SlotGroupSizes(IReadOnlyList<Problem> slots, long step, int configured)
+    {
+        if (Options.StepRollouts == 0) return null;
+        var stats = Book.Before(step);
+        return RolloutApportionment.Split(Options.StepRollouts, Options.MinGroupSize, Options.MaxGroupSize, [.. slots.Select(p => Uncertainty(stats, p))]);
+    }
+
+    /// <summary>4·p(1−p) of the posterior mean: 1 at p = 0.5, 0 at p = 0 or 1.</summary>
+    private double Uncertainty(IReadOnlyDictionary<string, PromptStatistics> stats, Problem problem)
+    {
+        stats.TryGetValue(problem.Id, out var s);
         double p = Prior.Mean(s);
-        return Options.MinGroupSize + (int)Math.Round((Options.MaxGroupSize - Options.MinGroupSize) * 4 * p * (1 - p), MidpointRounding.AwayFromZero);
+        return 4 * p * (1 - p);
     }
 
     public void Record(string promptId, int attempts, int successes, long step, long completionTokens) =>

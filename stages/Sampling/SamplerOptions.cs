@@ -36,11 +36,14 @@ public sealed record SamplerOptions
 
     public int MaxGroupSize { get; init; }
 
+    /// <summary>Rollouts per step split over its slots (0: no total; each prompt gets its own size).</summary>
+    public int StepRollouts { get; init; }
+
     public BetaPrior Prior => new(PriorAlpha, PriorBeta);
 
     public bool HasBudgets => MinGroupSize > 0 || MaxGroupSize > 0;
 
-    public IReadOnlyList<string> Validate(bool needsGroups)
+    public IReadOnlyList<string> Validate(bool needsGroups, int promptsPerStep)
     {
         var errors = new List<string>();
         void Check(bool ok, string message)
@@ -63,6 +66,9 @@ public sealed record SamplerOptions
             Check(MinGroupSize >= least, $"sampler.min_group_size: {MinGroupSize} must be at least {least}{(needsGroups ? " (the advantage compares completions of one prompt)" : string.Empty)}.");
             Check(MaxGroupSize >= MinGroupSize, $"sampler.max_group_size: {MaxGroupSize} must be at least sampler.min_group_size ({MinGroupSize}).");
         }
+
+        Check(StepRollouts == 0 || (HasBudgets && StepRollouts >= promptsPerStep * MinGroupSize && StepRollouts <= promptsPerStep * MaxGroupSize),
+            $"sampler.step_rollouts: {StepRollouts} must be 0 or lie in task.prompts_per_step · [sampler.min_group_size, sampler.max_group_size] = {promptsPerStep * MinGroupSize}..{promptsPerStep * MaxGroupSize} (set both sizes).");
 
         return errors;
     }

@@ -57,13 +57,13 @@ public class SamplerTrainTests
     }
 
     [Fact]
-    public void ASyncCuresRunWithBudgetsResumesBitIdentically()
+    public void ASyncCuresRunWithASplitStepBudgetResumesBitIdentically()
     {
         var runs = Directory.CreateTempSubdirectory("pipeline-sampler-").FullName;
         try
         {
             string[] common = [$"runs_dir={runs}", "training.checkpoint_every=2", "generation.max_new_tokens=8",
-                "sampler.name=cures", "sampler.min_group_size=2", "sampler.max_group_size=6",
+                "sampler.name=cures", "sampler.min_group_size=2", "sampler.max_group_size=6", "sampler.step_rollouts=14",
                 "rewards=[{\"name\":\"answer\",\"weight\":1.0},{\"name\":\"length_penalty\",\"weight\":1.0}]"];
             Assert.Equal(0, TrainCommand.Run(Config, false, [.. common, "name=straight", "training.steps=4"]));
             Assert.Equal(0, TrainCommand.Run(Config, false, [.. common, "name=resumed", "training.steps=2"]));
@@ -72,6 +72,7 @@ public class SamplerTrainTests
             Assert.Equal(Weights("straight", 4), Weights("resumed", 4));
             static List<(long, string, int, string)> Log(string dir) => [.. Rows(dir).Select(r => (r.Step, r.PromptId, r.SampleIndex, r.CompletionText))];
             Assert.Equal(Log(Path.Combine(runs, "straight")), Log(Path.Combine(runs, "resumed")));
+            Assert.All(Rows(Path.Combine(runs, "resumed")).Where(r => r.FilterDecision == Fate.Trained).GroupBy(r => r.Step), s => Assert.Equal(14, s.Count()));
             Assert.Equal(Checkpointed(Path.Combine(runs, "straight"), 4).OrderBy(p => p.Key), Checkpointed(Path.Combine(runs, "resumed"), 4).OrderBy(p => p.Key));
         }
         finally

@@ -9,17 +9,19 @@ namespace Pipeline.Tests.Stages.Graph;
 public class VariableGroupSizeTests
 {
     [Theory]
-    [InlineData("sync", "cures")]
-    [InlineData("async", "cures")]
-    [InlineData("async", "pass_rate_window")]
-    public async Task GroupsOfDifferentSizesAreGeneratedFilteredBatchedAndTrainedWithoutLoss(string mode, string sampler)
+    [InlineData("sync", "cures", 0)]
+    [InlineData("async", "cures", 0)]
+    [InlineData("async", "pass_rate_window", 0)]
+    [InlineData("sync", "cures", 18)]
+    [InlineData("async", "uniform", 18)]
+    public async Task GroupsOfDifferentSizesAreGeneratedFilteredBatchedAndTrainedWithoutLoss(string mode, string sampler, int stepRollouts)
     {
         var probe = new CountingProbe { MaxDelayMs = 1 };
         var config = GraphHarness.FakeConfig(steps: 8, mode: mode, maxStaleness: 2, filter: "dynamic_sampling");
         config = config with
         {
             Task = config.Task with { PoolSize = 12 },
-            Sampler = new SamplerOptions { Name = sampler, MinGroupSize = 2, MaxGroupSize = 7, Explore = 0.3 },
+            Sampler = new SamplerOptions { Name = sampler, MinGroupSize = 2, MaxGroupSize = 7, Explore = 0.3, StepRollouts = stepRollouts },
         };
         using var h = new GraphHarness(config, verifier: new HashVerifier(0.5, maxDelayMs: 2, seed: 5), probe: probe);
         var result = await h.RunAsync().WaitAsync(TimeSpan.FromSeconds(30));
@@ -40,8 +42,22 @@ public class VariableGroupSizeTests
         {
             var trained = rows.Where(r => r.FilterDecision == Fate.Trained).GroupBy(r => r.GroupId).ToList();
             Assert.Equal(config.Task.PromptsPerStep, trained.Count);
+            // Async steps train groups in arrival order, mixing groups drawn for neighbouring steps,
+            // so only a sync step's rows are its own total.
+            if (stepRollouts > 0 && mode == "sync") Assert.Equal(stepRollouts, trained.Sum(g => g.Count()));
             // Group-relative advantages centre on zero within each kept group, whatever its size.
             Assert.All(trained, g => Assert.Equal(0, g.Sum(r => (double)r.Advantage), 3));
+        }
+
+        if (stepRollouts > 0)
+        {
+            // Every slot ends with one trained group and a replacement keeps its slot's size, so the
+            // groups drawn for a step add up to the total in both modes.
+            var plan = new SlotPlan("test", config.Task.PromptsPerStep, config.Task.GroupSize, config.Seed);
+            var byTarget = all.Where(r => r.FilterDecision == Fate.Trained).GroupBy(r => (r.GroupId / SlotPlan.Stride / config.Task.PromptsPerStep) + 1);
+            Assert.Equal(8, byTarget.Count());
+            Assert.All(byTarget, t => Assert.Equal(stepRollouts, t.Count()));
+            Assert.Equal(0, plan.Draw(1, 0, 0));
         }
 
         var stats = h.Sampler.Statistics;

@@ -45,6 +45,9 @@ public class RolloutBudgetTests
         Assert.Contains(errors, e => e.StartsWith("sampler.min_group_size:", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("sampler.max_group_size:", StringComparison.Ordinal));
         Assert.Empty(new RunConfig { Sampler = new SamplerOptions { Name = "cures", MinGroupSize = 2, MaxGroupSize = 6 } }.Validate());
+        Assert.Empty(new RunConfig { Sampler = new SamplerOptions { MinGroupSize = 2, MaxGroupSize = 6, StepRollouts = 24 } }.Validate());
+        Assert.Contains(new RunConfig { Sampler = new SamplerOptions { MinGroupSize = 2, MaxGroupSize = 6, StepRollouts = 25 } }.Validate(), e => e.StartsWith("sampler.step_rollouts: 25 must be 0 or lie in", StringComparison.Ordinal));
+        Assert.Contains(new RunConfig { Sampler = new SamplerOptions { StepRollouts = 16 } }.Validate(), e => e.StartsWith("sampler.step_rollouts:", StringComparison.Ordinal));
         Assert.Throws<Pipeline.Stages.Algorithms.UnknownComponentException>(() => SamplerRegistry.Create(SamplingPool.Of(2), 1, new SamplerOptions { Name = "edge" }));
         Assert.IsType<UniformPromptSampler>(SamplerRegistry.Create(SamplingPool.Of(2), 1, new SamplerOptions()));
     }
