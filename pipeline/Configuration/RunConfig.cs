@@ -2,6 +2,7 @@ using Pipeline.Data.Tasks;
 using Pipeline.Data.Verifiers;
 using Pipeline.Stages.Algorithms;
 using Pipeline.Stages.Graph;
+using Pipeline.Stages.Sampling;
 
 namespace Pipeline.Cli.Configuration;
 
@@ -25,6 +26,9 @@ public sealed record RunConfig
     public TaskSection Task { get; init; } = new();
 
     public GenerationSection Generation { get; init; } = new();
+
+    /// <summary>Which prompts each step trains on, and how many completions each gets.</summary>
+    public SamplerOptions Sampler { get; init; } = new();
 
     public AlgorithmConfig Algorithm { get; init; } = new();
 
@@ -78,6 +82,7 @@ public sealed record RunConfig
         Check(Generation.MaxNewTokens >= 1, $"generation.max_new_tokens: {Generation.MaxNewTokens} must be positive.");
 
         errors.AddRange(Algorithm.Validate());
+        errors.AddRange(Sampler.Validate(Algorithm.NeedsGroups, Task.PromptsPerStep));
         Check(Algorithm.MaxExtraRounds is >= 0 and < SlotPlan.Stride / 2, $"algorithm.max_extra_rounds: {Algorithm.MaxExtraRounds} must lie in 0..{(SlotPlan.Stride / 2) - 1}.");
         Check(Rewards.Count > 0, "rewards: at least one reward component is needed.");
         var verifiers = VerifierRegistry.CreateDefault().Names;
@@ -99,7 +104,8 @@ public sealed record RunConfig
         Check(t.GradClip >= 0, $"training.grad_clip: {t.GradClip} must be >= 0 (0 = off).");
         Check(t.MicroBatchSize >= 1, $"training.micro_batch_size: {t.MicroBatchSize} must be at least 1.");
         Check(t.PpoEpochs >= 1, $"training.ppo_epochs: {t.PpoEpochs} must be at least 1.");
-        Check(t.MiniBatches >= 1 && t.MiniBatches <= Task.PromptsPerStep * Task.GroupSize, $"training.mini_batches: {t.MiniBatches} must lie in 1..{Task.PromptsPerStep * Task.GroupSize} (the rows of a step).");
+        int fewestRows = Sampler.StepRollouts > 0 ? Sampler.StepRollouts : Task.PromptsPerStep * (Sampler.HasBudgets ? Math.Max(1, Sampler.MinGroupSize) : Task.GroupSize);
+        Check(t.MiniBatches >= 1 && t.MiniBatches <= fewestRows, $"training.mini_batches: {t.MiniBatches} must lie in 1..{fewestRows} (the fewest rows a step can have).");
         Check(t.Mode is "sync" or "async", $"training.mode: '{t.Mode}' is not one of: sync, async.");
         Check(t.Mode != "async" || t.MaxStaleness >= 1, $"training.max_staleness: {t.MaxStaleness} must be at least 1 in async mode (0 is sync mode).");
         Check(t.TisCap >= 0, $"training.tis_cap: {t.TisCap} must be >= 0 (0 = no importance correction).");

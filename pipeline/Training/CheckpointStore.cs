@@ -32,7 +32,7 @@ public sealed class CheckpointStore(string directory, int every, int keep, IPoli
             stream.Flush(true);
         }
         Write(dir, "trainer.json", new TrainerState(scheduler.Step, counters.PolicyVersion));
-        Write(dir, "sampler.json", sampler.Statistics.ToDictionary(p => p.Key, p => p.Value));
+        Write(dir, "sampler.json", sampler.StatisticsThrough(step).ToDictionary(p => p.Key, p => p.Value));
         Write(dir, "rng.json", new RngState(seed, "stateless: prompt draws, generation seeds and shuffles are functions of (seed, step, slot, attempt)"));
         Write(dir, "counters.json", counters);
         Write(dir, Marker, new { step, written_at = DateTimeOffset.UtcNow });

@@ -11,6 +11,7 @@ using Pipeline.Model.Torch;
 using Pipeline.Model.Torch.Optim;
 using Pipeline.Stages.Graph;
 using Pipeline.Stages.Policy;
+using Pipeline.Stages.Sampling;
 
 namespace Pipeline.Cli.Training;
 
@@ -54,7 +55,7 @@ public sealed class TrainingRun : IDisposable
             Seed = config.Seed,
             HeldOutFraction = config.Task.HeldOutFraction,
         }, ProblemSplit.Train, config.Task.PoolSize);
-        Sampler = new UniformPromptSampler(pool, config.Seed);
+        Sampler = SamplerRegistry.Create(pool, config.Seed, config.Sampler);
         Checkpoints = new CheckpointStore(checkpointsDir, config.Training.CheckpointEvery, config.Training.KeepCheckpoints, _policy, _optimizer, scheduler, Sampler, config.Seed);
 
         long start = 0;

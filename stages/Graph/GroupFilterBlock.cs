@@ -71,7 +71,7 @@ public sealed class GroupFilterBlock
         }
 
         var rewards = transform is null ? raw : transform.Apply(scored);
-        sampler.Record(request.Problem.Id, rollouts.Length, rollouts.Count(r => r.Correct), request.TargetStep);
+        sampler.Record(request.Problem.Id, rollouts.Length, rollouts.Count(r => r.Correct), request.TargetStep, rollouts.Sum(r => (long)r.CompletionTokenIds.Length));
         var decision = filter.Evaluate(scored with { Rewards = rewards });
         switch (decision.Verdict)
         {

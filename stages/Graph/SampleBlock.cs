@@ -24,6 +24,8 @@ public sealed class SampleBlock
     private readonly BufferBlock<GroupRequest> _output;
     private readonly BufferBlock<object> _events;
     private static readonly object Wake = new();
+    private readonly Dictionary<long, IReadOnlyList<int>?> _slotSizes = [];
+    private bool _splitting;
 
     public SampleBlock(IPromptSampler sampler, SlotPlan plan, SampleSettings settings, RunLedger ledger, BlockOptions options, IBlockProbe? probe, CancellationToken ct)
     {
@@ -77,11 +79,11 @@ public sealed class SampleBlock
                 GroupRequest? next = null;
                 if (pending.TryDequeue(out var dropped))
                 {
-                    next = Make(dropped.TargetStep, dropped.Slot, dropped.Round + 1);
+                    next = Make(dropped.TargetStep, dropped.Slot, dropped.Round + 1, dropped.GroupSize);
                 }
                 else if (nextStep <= _settings.LastStep && nextStep <= _ledger.Version + 1 + _settings.MaxStaleness)
                 {
-                    next = Make(nextStep, nextSlot, 0);
+                    next = Make(nextStep, nextSlot, 0, null);
                     if (++nextSlot == _plan.PromptsPerStep)
                     {
                         nextSlot = 0;
@@ -116,12 +118,32 @@ public sealed class SampleBlock
         }
     }
 
-    private GroupRequest Make(long step, int slot, int round)
+    /// <summary>
+    /// The sampler's split of a step's rollout total, from the prompts of the step's first attempts,
+    /// fixed when the step's first slot is admitted (in async mode later statistics could change a
+    /// recomputed split); only first attempts ask, and those come before the step is trained.
+    /// </summary>
+    private IReadOnlyList<int>? SlotSizes(long step)
+    {
+        if (_slotSizes.TryGetValue(step, out var cached)) return cached;
+        var firsts = Enumerable.Range(0, _plan.PromptsPerStep).Select(s => _sampler.Next(_plan.Draw(step, s, 0), step)).ToList();
+        var sizes = _sampler.SlotGroupSizes(firsts, step, _plan.GroupSize);
+        _splitting |= sizes is not null;
+        foreach (var done in _slotSizes.Keys.Where(k => k <= _ledger.Version).ToList()) _slotSizes.Remove(done);
+        _slotSizes[step] = sizes;
+        return sizes;
+    }
+
+    private GroupRequest Make(long step, int slot, int round, int? slotSize)
     {
         long draw = _plan.Draw(step, slot, round);
         _probe?.Enter("sample", draw);
-        var problem = _sampler.Next(draw);
-        var request = new GroupRequest(_plan.RunId, step, slot, round, draw, problem, _plan.GroupSize, Data.Rollouts.Provenance.OnPolicy, null, _plan.GenerationSeed(draw));
+        var problem = _sampler.Next(draw, step);
+        // A replacement keeps its slot's share of a split total; its step may be trained and gone.
+        int size = slotSize is { } kept && _splitting ? kept
+            : round == 0 && SlotSizes(step) is { } sizes ? sizes[slot]
+            : _sampler.GroupSize(problem, step, _plan.GroupSize);
+        var request = new GroupRequest(_plan.RunId, step, slot, round, draw, problem, size, Data.Rollouts.Provenance.OnPolicy, null, _plan.GenerationSeed(draw));
         _probe?.Exit("sample", draw);
         return request;
     }

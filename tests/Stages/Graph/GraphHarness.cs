@@ -8,6 +8,7 @@ using Pipeline.Data.Verifiers;
 using Pipeline.Model.Torch.Optim;
 using Pipeline.Stages.Graph;
 using Pipeline.Stages.Policy;
+using Pipeline.Stages.Sampling;
 
 namespace Pipeline.Tests.Stages.Graph;
 
@@ -23,7 +24,7 @@ public sealed class GraphHarness : IDisposable
         Optimizer = new AdamW(Policy.Parameters, config.Training.Lr);
         var scheduler = new LRScheduler(Optimizer, new ConstantSchedule(config.Training.Lr));
         var pool = ProblemGenerator.Generate(TaskRegistry.CreateDefault().Get("arithmetic"), new TaskOptions { Difficulty = 1, Seed = 3 }, ProblemSplit.Train, config.Task.PoolSize);
-        Sampler = new UniformPromptSampler(pool, config.Seed);
+        Sampler = SamplerRegistry.Create(pool, config.Seed, config.Sampler);
         var objective = config.Algorithm.CreateObjective();
         Reference = objective.NeedsReference ? Policy.Clone() : null;
         Parts = new GraphParts
@@ -53,7 +54,7 @@ public sealed class GraphHarness : IDisposable
     public IPolicyModel Policy { get; }
     public IPolicyModel? Reference { get; }
     public AdamW Optimizer { get; }
-    public UniformPromptSampler Sampler { get; }
+    public IPromptSampler Sampler { get; }
     public MemoryRolloutSink Log { get; } = new();
     public MemoryMetricsSink Metrics { get; } = new();
     public GraphParts Parts { get; }

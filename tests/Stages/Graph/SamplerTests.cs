@@ -25,9 +25,10 @@ public class SamplerTests
     public void StatisticsAccumulateAndRestore()
     {
         var s = new UniformPromptSampler(Pool, 1);
-        s.Record("p1", 4, 1, 3);
-        s.Record("p1", 4, 3, 5);
-        Assert.Equal(new PromptStatistics(8, 4, 5), s.Statistics["p1"]);
+        s.Record("p1", 4, 1, 3, 40);
+        s.Record("p1", 4, 3, 5, 20);
+        Assert.Equal(new PromptStatistics(8, 4, 5, 60), s.Statistics["p1"]);
+        Assert.Equal(7.5, s.Statistics["p1"].MeanCompletionLength);
         Assert.Equal(0.5, s.Statistics["p1"].PassRate);
         var t = new UniformPromptSampler(Pool, 1);
         t.Restore(s.Statistics);
