@@ -4,13 +4,11 @@ namespace Pipeline.Tests.TestSupport;
 
 /// <summary>
 /// Runs a node script from tests/oracles (independent reference implementations such as DuckDB) and
-/// returns its standard output. The oracles folder is found by walking up from the test binaries.
+/// returns its standard output.
 /// </summary>
 public static class OracleRunner
 {
-    private static readonly Lazy<string> Folder = new(FindFolder);
-
-    public static string OraclesFolder => Folder.Value;
+    public static string OraclesFolder => RepoRoot.Path("tests", "oracles");
 
     /// <summary>Runs <c>node script args...</c> in the oracles folder; throws with stderr if it fails.</summary>
     public static string Run(string script, IEnumerable<string> args, TimeSpan? timeout = null)
@@ -41,19 +39,17 @@ public static class OracleRunner
 
     public static string Run(string script, params string[] args) => Run(script, (IEnumerable<string>)args);
 
-    private static string FindFolder()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "oracles");
-            if (File.Exists(Path.Combine(candidate, "package.json"))) return candidate;
-            dir = dir.Parent;
-        }
-        throw new InvalidOperationException($"No tests/oracles folder above {AppContext.BaseDirectory}.");
-    }
-
     /// <summary>Whether the node packages are installed (`./run setup` installs them).</summary>
     public static bool HasPackage(string package) =>
         Directory.Exists(Path.Combine(OraclesFolder, "node_modules", package));
+
+    /// <summary>Fails with the fix when an npm package an oracle needs is not installed.</summary>
+    public static void RequirePackage(string package)
+    {
+        if (!HasPackage(package))
+        {
+            throw new InvalidOperationException(
+                $"The oracle package {package} is not installed in {OraclesFolder}: run './run setup' (or 'npm install' there).");
+        }
+    }
 }

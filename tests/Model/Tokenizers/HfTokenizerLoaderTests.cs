@@ -80,7 +80,7 @@ public class HfTokenizerLoaderTests
     [InlineData("bytefallback-llama2")]
     public void Benchmark_fixtures_load_and_round_trip(string name)
     {
-        var path = Path.Combine(Pipeline.Tests.TestSupport.NodeOracle.OraclesDirectory, "..", "fixtures", "tokenizers", name + ".tokenizer.json");
+        var path = Pipeline.Tests.TestSupport.RepoRoot.Path("tests", "fixtures", "tokenizers", name + ".tokenizer.json");
         var t = HfTokenizer.Load(path);
         Assert.True(t.VocabSize > 12_000);
         const string text = "The policy's reward: 42 \u65E5\u672C \U0001F600";
@@ -90,7 +90,7 @@ public class HfTokenizerLoaderTests
     [Fact]
     public void Encoding_from_many_threads_gives_the_sequential_ids()
     {
-        var path = Path.Combine(Pipeline.Tests.TestSupport.NodeOracle.OraclesDirectory, "..", "fixtures", "tokenizers", "bytelevel-gpt2.tokenizer.json");
+        var path = Pipeline.Tests.TestSupport.RepoRoot.Path("tests", "fixtures", "tokenizers", "bytelevel-gpt2.tokenizer.json");
         var lines = TokenizerCorpus.Generate(3000, seed: 99);
         var sequential = HfTokenizer.Load(path);
         var expected = lines.Select(l => sequential.Encode(l)).ToArray();

@@ -13,13 +13,13 @@ public sealed class HfOracleFixture : IDisposable
 
     public HfOracleFixture()
     {
-        NodeOracle.RequirePackage("@anush008/tokenizers");
+        OracleRunner.RequirePackage("@anush008/tokenizers");
         Directory = Path.Combine(Path.GetTempPath(), "pipeline-tokenizers-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
         Corpus = TokenizerCorpus.Generate(CorpusLines);
         File.WriteAllText(Path.Combine(Directory, "corpus.json"), JsonSerializer.Serialize(Corpus));
         File.WriteAllText(Path.Combine(Directory, "config.json"), "{\"trainLines\": 3000, \"merges\": 4000}");
-        NodeOracle.Run("tokenizers-oracle.mjs", TimeSpan.FromMinutes(3), Directory);
+        OracleRunner.Run("tokenizers-oracle.mjs", [Directory], TimeSpan.FromMinutes(3));
     }
 
     public string Directory { get; }
