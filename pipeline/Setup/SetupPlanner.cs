@@ -96,6 +96,12 @@ public sealed class SetupPlanner(IHostSystem host, RepositoryLayout layout)
             }
         }
 
+        // The report test renders report.html in a headless browser (Debian's package is 'chromium').
+        if (forTests && host.Which("chromium") is null)
+        {
+            packages.Add("chromium");
+        }
+
         if (host.ReadFile(layout.NativeStamp)?.Trim() != NativeSourceHash())
         {
             steps.Add(new SetupStep(SetupStepKind.BuildNative, "model/native changed since the last build, or was never built"));

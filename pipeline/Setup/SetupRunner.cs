@@ -13,7 +13,7 @@ public sealed class SetupRunner(IHostSystem host, RepositoryLayout layout, TextW
         var plan = planner.Plan(forTests);
         if (plan.NothingToDo)
         {
-            Say("setup: nothing to do; libtorch, BLAS, native shim" + (forTests ? " and test oracles" : string.Empty) + " are ready.", force: false);
+            Say("setup: nothing to do; libtorch, BLAS, native shim" + (forTests ? ", test oracles and chromium" : string.Empty) + " are ready.", force: false);
             return 0;
         }
 
@@ -36,7 +36,7 @@ public sealed class SetupRunner(IHostSystem host, RepositoryLayout layout, TextW
                 log.WriteLine($"setup: missing: {packages}.");
                 log.WriteLine(os.IsDebianFamily
                     ? $"setup: run as root, or install them yourself: sudo apt-get install -y --no-install-recommends {packages}"
-                    : $"setup: on {os.PrettyName}, install the equivalents of these Debian packages (a C++ compiler, cmake, make, node and npm), " +
+                    : $"setup: on {os.PrettyName}, install the equivalents of these Debian packages (a C++ compiler, cmake, make, node, npm and chromium), " +
                       $"and set {SetupPlanner.LibtorchVariable} to a libtorch >= 1.13 (e.g. the 'torch' folder of a pip-installed torch).");
                 return 1;
             }

@@ -75,8 +75,8 @@ public sealed class LiveProgress : IProgressReporter
             grid.AddRow(new Markup("[bold]pass rate[/]"), new Text(s.Get(MetricNames.PassRate).ToString("0.000", c)));
             grid.AddRow(new Markup("[bold]tokens/s[/]"), new Text(s.Get(MetricNames.TokensPerSecond).ToString("0", c)));
             grid.AddRow(new Markup("[bold]loss / kl[/]"), new Text($"{s.Get(MetricNames.Loss).ToString("0.0000", c)} / {s.Get(MetricNames.Kl).ToString("0.0000", c)}"));
-            var stages = s.Utilisation.Select(u => $"{u.Stage} {u.Share * 100:0}%").ToList();
-            if (stages.Count > 0) grid.AddRow(new Markup("[bold]stages[/]"), new Text(string.Join("  ", stages)));
+            var stages = s.FormatStages();
+            if (stages.Length > 0) grid.AddRow(new Markup("[bold]stages busy[/]"), new Text(stages));
         }
 
         foreach (var note in notes) grid.AddRow(new Text(string.Empty), new Text(note, new Style(Color.Grey)));

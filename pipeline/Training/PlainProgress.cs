@@ -16,8 +16,13 @@ public sealed class PlainProgress(Action<string> write, long steps, EtaClock? cl
         write(Line(new ProgressSnapshot(step, steps, _clock.Next(step), metrics)));
     }
 
-    public static string Line(ProgressSnapshot s) => string.Create(CultureInfo.InvariantCulture,
-        $"{MetricsJsonlSink.Progress(s.Metrics, s.Steps)}  {s.Get(MetricNames.TokensPerSecond):0} tok/s  eta {ProgressSnapshot.FormatEta(s.Eta)}");
+    public static string Line(ProgressSnapshot s)
+    {
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"{MetricsJsonlSink.Progress(s.Metrics, s.Steps)}  {s.Get(MetricNames.TokensPerSecond):0} tok/s  eta {ProgressSnapshot.FormatEta(s.Eta)}");
+        var stages = s.FormatStages();
+        return stages.Length > 0 ? $"{line}  busy: {stages}" : line;
+    }
 
     public void Dispose()
     {

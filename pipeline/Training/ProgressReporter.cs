@@ -26,7 +26,8 @@ public sealed record ProgressSnapshot(long Step, long Steps, TimeSpan? Eta, IRea
     {
         get
         {
-            var reported = Metrics.Where(p => p.Key.StartsWith("utilisation/", StringComparison.Ordinal)).Select(p => (p.Key["utilisation/".Length..], p.Value)).ToList();
+            const string prefix = MetricNames.StageUtilisationPrefix;
+            var reported = Metrics.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(p => (p.Key[prefix.Length..], p.Value)).ToList();
             double step = Get(MetricNames.TimeStep);
             if (reported.Count > 0 || !(step > 0)) return reported;
             return [.. new[] { ("generate", MetricNames.TimeGenerate), ("verify", MetricNames.TimeVerify), ("train", MetricNames.TimeTrain) }
@@ -34,6 +35,11 @@ public sealed record ProgressSnapshot(long Step, long Steps, TimeSpan? Eta, IRea
                 .Select(t => (t.Item1, Get(t.Item2) / step))];
         }
     }
+
+    /// <summary>The stages that were busy at least half a percent of the time, e.g. "generate 80%  train 15%"; idle ones would only crowd the line.</summary>
+    public string FormatStages() => string.Join("  ", Utilisation
+        .Where(u => u.Share >= 0.005)
+        .Select(u => string.Create(CultureInfo.InvariantCulture, $"{u.Stage} {u.Share * 100:0}%")));
 
     public static string FormatEta(TimeSpan? eta) => eta is { } t
         ? (t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : t.ToString(@"m\:ss", CultureInfo.InvariantCulture))

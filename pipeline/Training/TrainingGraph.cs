@@ -29,7 +29,8 @@ public static class TrainingGraph
         var options = config.Pipeline.ToGraphOptions();
         options.Validate();
         var algorithm = parts.Algorithm ?? config.Algorithm;
-        var probe = parts.Probe;
+        var utilisation = StageUtilisation.ForGraph(options, parts.Probe);
+        IBlockProbe probe = utilisation;
         bool offPolicy = config.Training.Mode == "async";
         var ledger = new RunLedger(parts.StartStep, parts.StartCounters);
         var plan = new SlotPlan(parts.RunId, config.Task.PromptsPerStep, config.Task.GroupSize, config.Seed);
@@ -48,7 +49,7 @@ public static class TrainingGraph
         var advantage = AdvantageBlock.Create(algorithm.CreateEstimator(), algorithm.CreateTokenCredit(), algorithm.MaskTruncated, options.Advantage, probe, ct, parts.KlReward);
         var train = TrainBlock.Create(parts.Trainer, parts.Policy, weights, sample, ledger, parts.Checkpoints, options.Train, probe, ct);
         var log = new RolloutLogBlock(parts.RolloutLog, parts.Checkpoints, ledger, options.Log, probe, ct);
-        var metrics = MetricsTap.Create(parts.Metrics, () => new Dictionary<string, int>
+        var metrics = MetricsTap.Create(new StageUtilisationSink(parts.Metrics, utilisation), () => new Dictionary<string, int>
         {
             ["sample"] = sample.QueueDepth,
             ["generate"] = generate.InputCount,

@@ -66,5 +66,8 @@ public static class MetricNames
 
     public static string QueueDepth(string block) => $"queue/{block}";
 
-    public static string StageUtilisation(string stage) => $"utilisation/{stage}";
+    // Share of wall time a stage's workers were busy since the previous line: busy / (wall × parallelism).
+    public const string StageUtilisationPrefix = "perf/utilisation/";
+
+    public static string StageUtilisation(string stage) => StageUtilisationPrefix + stage;
 }

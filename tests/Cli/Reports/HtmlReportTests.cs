@@ -31,7 +31,23 @@ public class HtmlReportTests
         Assert.All(svgs, m => Assert.Equal(5 * int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value)));
         Assert.Contains("data-key=\"reward\"", html);
         Assert.DoesNotContain("http", html);
-        Assert.DoesNotContain("<script", html);
+        Assert.DoesNotContain("src=", html);
+        Assert.Single(Regex.Matches(html, "<script>"));
+    }
+
+    [Theory]
+    [InlineData(25540.0, "25.5k")]
+    [InlineData(999_900.0, "1M")]
+    [InlineData(-1_234_567.0, "-1.23M")]
+    [InlineData(1126.0, "1126")]
+    [InlineData(-0.023324, "-0.02332")]
+    [InlineData(0.000012345, "1.2E-05")]
+    [InlineData(0.0, "0")]
+    [InlineData(3e15, "3E+15")]
+    public void AxisLabelsFitTheMarginLeftOfThePlot(double value, string label)
+    {
+        Assert.Equal(label, HtmlReport.AxisLabel(value));
+        Assert.InRange(label.Length, 1, 8);
     }
 
     [Fact]

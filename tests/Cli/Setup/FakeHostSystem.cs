@@ -29,7 +29,7 @@ internal sealed class FakeHostSystem : IHostSystem
     public static FakeHostSystem ReadyDebian()
     {
         var host = new FakeHostSystem();
-        host.Commands.UnionWith(["g++", "cmake", "make", "node", "npm"]);
+        host.Commands.UnionWith(["g++", "cmake", "make", "node", "npm", "chromium"]);
         var ma = SetupPlanner.Multiarch;
         host.Files["/etc/os-release"] = "ID=debian\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n";
         host.Files["/usr/include/torch/csrc/api/include/torch/torch.h"] = "";

@@ -29,8 +29,17 @@ public class SetupPlannerTests
         host.Files["/etc/os-release"] = "ID=debian\n";
         host.Files[Path.Combine(Layout.Oracles, "package.json")] = "{}";
         var plan = new SetupPlanner(host, Layout).Plan(forTests: true);
-        Assert.Equal(["g++", "cmake", "make", "libtorch-dev", "libopenblas0-pthread", "nodejs", "npm"], plan.MissingPackages);
+        Assert.Equal(["g++", "cmake", "make", "libtorch-dev", "libopenblas0-pthread", "nodejs", "npm", "chromium"], plan.MissingPackages);
         Assert.Equal([SetupStepKind.SelectOpenBlas, SetupStepKind.InstallOracles, SetupStepKind.BuildNative], plan.Steps.Select(s => s.Kind));
+    }
+
+    [Fact]
+    public void ChromiumIsInstalledOnlyForTests()
+    {
+        var host = Stamped(FakeHostSystem.ReadyDebian());
+        host.Commands.Remove("chromium");
+        Assert.Equal(["chromium"], new SetupPlanner(host, Layout).Plan(forTests: true).MissingPackages);
+        Assert.Empty(new SetupPlanner(host, Layout).Plan(forTests: false).MissingPackages);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public class ProgressReporterTests
         elapsed = TimeSpan.FromSeconds(4);
         plain.Step(Metrics(2)); // the first step seen took 4 s; 8 remain
         Assert.Equal(
-            ["train: run x", "step 2/10  reward 0.500  pass 0.250  loss 0.0123  kl 0.0000  len 12.5  1.50s  321 tok/s  eta 0:32"],
+            ["train: run x", "step 2/10  reward 0.500  pass 0.250  loss 0.0123  kl 0.0000  len 12.5  1.50s  321 tok/s  eta 0:32  busy: generate 80%  train 15%"],
             lines);
     }
 
@@ -101,6 +101,22 @@ public class ProgressReporterTests
         };
         Assert.Equal([("generate", 0.75), ("verify", 0.05), ("train", 0.2)], new ProgressSnapshot(1, 2, null, metrics).Utilisation);
         Assert.Equal([("generate", 0.8), ("train", 0.15)], new ProgressSnapshot(5, 10, null, Metrics(5)).Utilisation);
+    }
+
+    [Fact]
+    public void IdleStagesAreLeftOffTheLineAndNoUtilisationMeansNoStagesPart()
+    {
+        var metrics = Metrics(3);
+        metrics[MetricNames.StageUtilisation("log")] = 0.004;
+        metrics[MetricNames.StageUtilisation("verify")] = 0.006;
+        var snapshot = new ProgressSnapshot(3, 10, null, metrics);
+        Assert.Equal("generate 80%  train 15%  verify 1%", snapshot.FormatStages());
+        Assert.EndsWith("busy: generate 80%  train 15%  verify 1%", PlainProgress.Line(snapshot));
+
+        var bare = Metrics(3);
+        bare.Remove(MetricNames.StageUtilisation("generate"));
+        bare.Remove(MetricNames.StageUtilisation("train"));
+        Assert.DoesNotContain("busy", PlainProgress.Line(new ProgressSnapshot(3, 10, null, bare)));
     }
 
     [Fact]
