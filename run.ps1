@@ -1,7 +1,8 @@
 #!/usr/bin/env pwsh
 # The project's launcher for PowerShell, with the same verbs as ./run: setup, build, test, demo,
 # bench, doctor; anything else goes to the pipeline CLI (./run.ps1 train --config x.json).
-# Deliberately thin: the logic lives in the CLI (pipeline/Setup, pipeline/Commands).
+# Deliberately thin: the logic lives in the CLI (pipeline/Setup, pipeline/Commands). PowerShell is
+# not on the dev machine, so tests/Cli/Launchers parses both launchers and checks they agree.
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
 
