@@ -47,10 +47,12 @@ public class ReportInBrowserTests(TinyRunFixture run) : IClassFixture<TinyRunFix
                 Assert.InRange(share, 0, 1.0001);
             }
 
-            // Generation and training do the work of a tiny run; they cannot have been idle for a whole step.
-            Assert.True(line.GetProperty(MetricNames.StageUtilisation("generate")).GetDouble() > 0);
-            Assert.True(line.GetProperty(MetricNames.StageUtilisation("train")).GetDouble() > 0);
         }
+
+        // Generation and training do the work of a tiny run. A single line's window (from the previous
+        // line to this one) may miss a stage whose work fell between a step's training and its line.
+        foreach (var stage in new[] { "generate", "train" })
+            Assert.True(lines.Sum(l => l.GetProperty(MetricNames.StageUtilisation(stage)).GetDouble()) > 0, $"{stage} was never busy");
     }
 
     [ChromiumFact]
