@@ -39,7 +39,7 @@ public static class HtmlReport
             .Append(WebUtility.HtmlEncode(title))
             .Append("</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}h1{font-size:1.4em}")
             .Append(".grid{display:flex;flex-wrap:wrap;gap:1.5em}.chart{border:1px solid #ddd;padding:.5em;width:420px}")
-            .Append(".chart h2{font-size:1em;margin:.2em 0}.legend span{margin-right:1em;font-size:.85em}</style></head>\n<body>\n<h1>")
+            .Append(".chart h2{font-size:1em;margin:.2em 0}.legend span{margin-right:1em;font-size:.85em;white-space:nowrap;display:inline-block}</style></head>\n<body>\n<h1>")
             .Append(WebUtility.HtmlEncode(title))
             .Append("</h1>\n<p>").Append(log.Lines.ToString(CultureInfo.InvariantCulture)).Append(" steps logged.</p>\n<div class=\"grid\">\n");
         var charts = Charts.ToList();
