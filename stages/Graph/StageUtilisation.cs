@@ -13,12 +13,13 @@ public sealed class StageUtilisation : IBlockProbe
 {
     private readonly Dictionary<string, Stage> _stages;
     private readonly IBlockProbe? _inner;
-    private readonly Func<TimeSpan> _clock;
-    private readonly Lock _gate = new();
-    private TimeSpan _windowStart;
+    private readonly Func<long> _now;
+    private readonly double _ticksPerSecond;
+    private readonly Lock _window = new();
+    private long _windowStart;
 
     /// <param name="parallelism">The measured stages and how many messages each may work on at once; other probe names are only forwarded.</param>
-    /// <param name="clock">Monotonic time; a stopwatch started here unless a test supplies one.</param>
+    /// <param name="clock">Monotonic time for tests; the stopwatch timestamp otherwise (read directly: this runs twice per message per block).</param>
     public StageUtilisation(IReadOnlyDictionary<string, int> parallelism, IBlockProbe? inner = null, Func<TimeSpan>? clock = null)
     {
         foreach (var (stage, workers) in parallelism)
@@ -29,12 +30,16 @@ public sealed class StageUtilisation : IBlockProbe
         _inner = inner;
         if (clock is null)
         {
-            var watch = Stopwatch.StartNew();
-            clock = () => watch.Elapsed;
+            _now = Stopwatch.GetTimestamp;
+            _ticksPerSecond = Stopwatch.Frequency;
+        }
+        else
+        {
+            _now = () => clock().Ticks;
+            _ticksPerSecond = TimeSpan.TicksPerSecond;
         }
 
-        _clock = clock;
-        _windowStart = _clock();
+        _windowStart = _now();
         _stages = parallelism.ToDictionary(p => p.Key, p => new Stage(p.Value, _windowStart), StringComparer.Ordinal);
     }
 
@@ -74,17 +79,23 @@ public sealed class StageUtilisation : IBlockProbe
     /// <summary>Each stage's utilisation since the previous snapshot (or construction), keyed by metric name; starts the next window.</summary>
     public Dictionary<string, double> Snapshot()
     {
-        lock (_gate)
+        lock (_window)
         {
-            var now = _clock();
-            double wall = (now - _windowStart).TotalSeconds;
+            long now = _now();
+            double wall = (now - _windowStart) / _ticksPerSecond;
             _windowStart = now;
             var shares = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (var (name, stage) in _stages)
             {
-                stage.Advance(now);
-                shares[MetricNames.StageUtilisation(name)] = wall > 0 ? stage.Busy.TotalSeconds / (wall * stage.Parallelism) : 0;
-                stage.Busy = TimeSpan.Zero;
+                long busy;
+                lock (stage)
+                {
+                    stage.Advance(now);
+                    busy = stage.Busy;
+                    stage.Busy = 0;
+                }
+
+                shares[MetricNames.StageUtilisation(name)] = wall > 0 ? busy / _ticksPerSecond / (wall * stage.Parallelism) : 0;
             }
 
             return shares;
@@ -94,26 +105,33 @@ public sealed class StageUtilisation : IBlockProbe
     private void Move(string block, int delta)
     {
         if (!_stages.TryGetValue(block, out var stage)) return;
-        lock (_gate)
+        // One lock per stage: the verify workers contend only with each other, not with every block.
+        lock (stage)
         {
-            stage.Advance(_clock());
+            stage.Advance(_now());
             stage.InFlight += delta;
         }
     }
 
-    private sealed class Stage(int parallelism, TimeSpan since)
+    private sealed class Stage(int parallelism, long since)
     {
         public int Parallelism { get; } = parallelism;
 
         public int InFlight { get; set; }
 
-        public TimeSpan Busy { get; set; }
+        /// <summary>Busy ticks since the last snapshot.</summary>
+        public long Busy { get; set; }
 
-        private TimeSpan _since = since;
+        private long _since = since;
 
-        /// <summary>Adds the busy time since the last change: messages in flight × time elapsed.</summary>
-        public void Advance(TimeSpan now)
+        /// <summary>
+        /// Adds the busy time since the last change: messages in flight × time elapsed. A snapshot's
+        /// time can precede a change made between its clock read and its taking this stage's lock;
+        /// that sliver then counts in this window (nanoseconds early) instead of going negative.
+        /// </summary>
+        public void Advance(long now)
         {
+            if (now <= _since) return;
             Busy += (now - _since) * InFlight;
             _since = now;
         }

@@ -111,6 +111,32 @@ public class StageUtilisationTests
     }
 
     [Fact]
+    public void ConcurrentWorkersLeaveNothingInFlightAndNeverExceedTheirParallelism()
+    {
+        var utilisation = new StageUtilisation(new Dictionary<string, int> { ["verify"] = 4, ["train"] = 1 });
+        using var start = new Barrier(4);
+        var workers = Enumerable.Range(0, 4).Select(worker => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (int i = 0; i < 200_000; i++)
+            {
+                utilisation.Enter("verify", i);
+                if (worker == 0) utilisation.Enter("train", i);
+                if (worker == 0) utilisation.Exit("train", i);
+                utilisation.Exit("verify", i);
+            }
+        })).ToList();
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
+        var during = utilisation.Snapshot();
+        Assert.InRange(during[MetricNames.StageUtilisation("verify")], 1e-9, 1.0);
+        Assert.InRange(during[MetricNames.StageUtilisation("train")], 1e-9, 1.0);
+        Thread.Sleep(5);
+        // A lost update would leave a message "in flight" forever and show here as busy time.
+        Assert.All(utilisation.Snapshot().Values, share => Assert.Equal(0, share));
+    }
+
+    [Fact]
     public void ForwardsEveryCallToTheInnerProbeAndIgnoresUnmeasuredNames()
     {
         var inner = new CountingProbe();
