@@ -43,7 +43,8 @@ public static class TrainingGraph
         var verify = VerifyBlock.Create(parts.Verifier, new CorrectnessRule(config.Task.CorrectnessComponent), options.VerifyTimeout, options.Verify, probe, ct);
         var groupFilter = new GroupFilterBlock(
             algorithm.CreateGroupFilter(), algorithm.CreateGroupReward(), parts.Sampler, sample, plan,
-            new GroupFilterSettings(algorithm.MaxExtraRounds, SampleBlock.FeedbackCapacity(plan, settings)), options.GroupFilter, probe, ct);
+            new GroupFilterSettings(algorithm.MaxExtraRounds, SampleBlock.FeedbackCapacity(plan, settings)), options.GroupFilter, probe, ct,
+            Pipeline.Stages.Guidance.GuidancePlanner.Create(config.Guidance));
         var batch = BatchBlock.Create(settings, config.Task.PromptsPerStep, sample, options.Batch, probe, ct);
         var advantage = AdvantageBlock.Create(algorithm.CreateEstimator(), algorithm.CreateTokenCredit(), algorithm.MaskTruncated, options.Advantage, probe, ct, parts.KlReward);
         var train = TrainBlock.Create(parts.Trainer, parts.Policy, weights, sample, ledger, parts.Checkpoints, options.Train, probe, ct);

@@ -2,6 +2,7 @@ using System.Threading.Tasks.Dataflow;
 using Pipeline.Data.Rollouts;
 using Pipeline.Stages.Algorithms.Filters;
 using Pipeline.Stages.Algorithms.Shaping;
+using Pipeline.Stages.Guidance;
 
 namespace Pipeline.Stages.Graph;
 
@@ -12,18 +13,22 @@ public sealed record GroupFilterSettings(int MaxExtraRounds, int FeedbackCapacit
 /// Group + Filter: gathers a group's rollouts (they arrive in any order), applies the group reward
 /// transform, records prompt statistics with the sampler, and asks the filter component. A dropped
 /// group goes out with its reason and asks the sampler for a replacement; a group to guide is retried
-/// with the next hint tier through <see cref="Retries"/> (feedback edge to Generate). After
+/// with the next tier of the guidance source through <see cref="Retries"/> (feedback edge to
+/// Generate). A guided group with any success is kept: it is the signal guidance exists to find.
+/// Guided groups do not enter the prompt statistics, which describe the prompt without help. After
 /// max_extra_rounds a group is kept whatever the verdict, so every slot ends with a kept group.
 /// </summary>
 public sealed class GroupFilterBlock
 {
     private readonly Dictionary<long, List<Rollout>> _partial = [];
     private readonly BufferBlock<GroupRequest> _retries;
+    private readonly GuidancePlanner _guidance;
 
     public GroupFilterBlock(
         IGroupFilter filter, IGroupRewardTransform? transform, IPromptSampler sampler, SampleBlock sample, SlotPlan plan,
-        GroupFilterSettings settings, BlockOptions options, IBlockProbe? probe, CancellationToken ct)
+        GroupFilterSettings settings, BlockOptions options, IBlockProbe? probe, CancellationToken ct, GuidancePlanner? guidance = null)
     {
+        _guidance = guidance ?? GuidancePlanner.Create(new GuidanceOptions());
         _retries = new BufferBlock<GroupRequest>(new DataflowBlockOptions { BoundedCapacity = settings.FeedbackCapacity, CancellationToken = ct });
         Block = new TransformManyBlock<Rollout, DecidedGroup>(rollout =>
         {
@@ -71,24 +76,31 @@ public sealed class GroupFilterBlock
         }
 
         var rewards = transform is null ? raw : transform.Apply(scored);
-        sampler.Record(request.Problem.Id, rollouts.Length, rollouts.Count(r => r.Correct), request.TargetStep, rollouts.Sum(r => (long)r.CompletionTokenIds.Length));
+        bool guided = request.Guidance is not null;
+        if (!guided)
+            sampler.Record(request.Problem.Id, rollouts.Length, rollouts.Count(r => r.Correct), request.TargetStep, rollouts.Sum(r => (long)r.CompletionTokenIds.Length));
         var decision = filter.Evaluate(scored with { Rewards = rewards });
+        int nextTier = (request.HintTier ?? -1) + 1;
         switch (decision.Verdict)
         {
             case GroupVerdict.Keep:
                 return new DecidedGroup(request, rollouts, rewards, true, decision.Reason);
+            case GroupVerdict.Drop when guided && rollouts.Any(r => r.Correct):
+                return new DecidedGroup(request, rollouts, rewards, true, "guided_" + decision.Reason);
             case GroupVerdict.Drop when canRetry:
                 sample.RequestReplacement(request);
                 return new DecidedGroup(request, rollouts, rewards, false, decision.Reason);
-            case GroupVerdict.Guide when canRetry && (request.HintTier ?? -1) + 1 < request.Problem.Hints.Count:
+            case GroupVerdict.Guide when canRetry && _guidance.HasTier(request.Problem, nextTier):
                 long draw = plan.Draw(request.TargetStep, request.Slot, request.Round + 1);
+                double passRate = sampler.Statistics.TryGetValue(request.Problem.Id, out var stats) ? stats.PassRate : 0;
                 var retry = request with
                 {
                     Round = request.Round + 1,
                     GroupId = draw,
                     Seed = plan.GenerationSeed(draw),
-                    HintTier = (request.HintTier ?? -1) + 1,
+                    HintTier = nextTier,
                     Provenance = Provenance.Hinted,
+                    Guidance = _guidance.Payload(request.Problem, nextTier, passRate),
                 };
                 if (!_retries.Post(retry))
                     throw new InvalidOperationException($"the guided-retry queue is full ({_retries.Count}); more groups are in flight than the admission window allows.");

@@ -79,7 +79,7 @@ public sealed class RolloutLogBlock
                 Task = r.Request.Problem.Task,
                 Provenance = r.Request.Provenance,
                 GenerationContext = r.Request.GenerationContext,
-                TrainingContext = r.Request.GenerationContext,
+                TrainingContext = r.Request.TrainingContext,
                 PromptTokenIds = r.PromptTokenIds,
                 CompletionTokenIds = r.CompletionTokenIds,
                 BehaviourLogProbs = r.BehaviourLogProbs,
