@@ -29,6 +29,7 @@ public static class ConfigDescriptions
         ["guidance.source"] = "Where a retry's help comes from: tiered (the task's hints, one tier per retry), solution_prefix (a forced prefix of the reference solution) or expo (the reference answer, asking for an explanation).",
         ["guidance.treatment"] = "How hinted rollouts are trained: on_policy (as generated, hint in context), importance (without the hint, ratio π(y|x)/π_old(y|x,hint), PPO-clipped) or sft (NLL on hinted successes without the hint, weighted by algorithm.sft_coef).",
         ["guidance.prefix_step"] = "solution_prefix: share of the solution revealed per tier; tier k reveals (k+1)·prefix_step, times (1 − the prompt's pass rate).",
+        ["guidance.keep_failures"] = "Train a slot's unguided all-wrong group in one group with its kept guided retry, so hinted successes score against the plain failures.",
         ["guidance.prefix_max"] = "solution_prefix: the largest share of the solution revealed.",
         ["model"] = "The policy model.",
         ["model.type"] = "tiny: a small real Torch model; fake: deterministic, no model (graph tests, benchmarks); llama: the Llama-family decoder.",

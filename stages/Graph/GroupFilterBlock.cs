@@ -23,6 +23,7 @@ public sealed class GroupFilterBlock
     private readonly Dictionary<long, List<Rollout>> _partial = [];
     private readonly BufferBlock<GroupRequest> _retries;
     private readonly GuidancePlanner _guidance;
+    private readonly Dictionary<(long Step, int Slot), DecidedGroup> _unsolved = [];
 
     public GroupFilterBlock(
         IGroupFilter filter, IGroupRewardTransform? transform, IPromptSampler sampler, SampleBlock sample, SlotPlan plan,
@@ -47,7 +48,7 @@ public sealed class GroupFilterBlock
             probe?.Exit("decide", rollout.Request);
             var decided = Decide([.. list.OrderBy(r => r.SampleIndex)], filter, transform, sampler, sample, plan, settings);
             probe?.Exit("group_filter", rollout);
-            return [decided];
+            return _guidance.KeepFailures ? PairWithFailures(decided) : [decided];
         }, options.ToDataflow(ct, serial: true));
     }
 
@@ -58,6 +59,34 @@ public sealed class GroupFilterBlock
 
     /// <summary>Groups waiting for more rollouts.</summary>
     public int PartialGroups => _partial.Count;
+
+    /// <summary>
+    /// guidance.keep_failures: a slot's unguided all-wrong group waits for its guided retries and is
+    /// trained in one group with the retry that is kept, so the hinted successes are measured against
+    /// the plain failures; when the slot is re-drawn instead, the failures go to the log as filtered.
+    /// </summary>
+    private IEnumerable<DecidedGroup> PairWithFailures(DecidedGroup decided)
+    {
+        var key = (decided.Request.TargetStep, decided.Request.Slot);
+        bool retried = decided.Reason.StartsWith(GuidedRetry, StringComparison.Ordinal);
+        if (decided.Request.Guidance is null)
+        {
+            if (!retried) return [decided];
+            _unsolved[key] = decided;
+            return [];
+        }
+
+        if (retried || !_unsolved.Remove(key, out var failed)) return [decided];
+        if (!decided.Kept) return [failed, decided];
+        return [decided with
+        {
+            Rollouts = [.. failed.Rollouts, .. decided.Rollouts],
+            Rewards = [.. failed.Rewards, .. decided.Rewards],
+            Reason = decided.Reason + "_with_failures",
+        }];
+    }
+
+    private const string GuidedRetry = "guided_retry:";
 
     private DecidedGroup Decide(Rollout[] rollouts, IGroupFilter filter, IGroupRewardTransform? transform, IPromptSampler sampler, SampleBlock sample, SlotPlan plan, GroupFilterSettings settings)
     {
@@ -104,7 +133,7 @@ public sealed class GroupFilterBlock
                 };
                 if (!_retries.Post(retry))
                     throw new InvalidOperationException($"the guided-retry queue is full ({_retries.Count}); more groups are in flight than the admission window allows.");
-                return new DecidedGroup(request, rollouts, rewards, false, "guided_retry:" + decision.Reason);
+                return new DecidedGroup(request, rollouts, rewards, false, GuidedRetry + decision.Reason);
             default:
                 return new DecidedGroup(request, rollouts, rewards, true, decision.Reason + (canRetry ? "_kept_no_hint_left" : "_kept_after_max_extra_rounds"));
         }

@@ -19,6 +19,12 @@ public sealed record GuidanceOptions
     /// <summary>solution_prefix: the largest share of the solution ever revealed.</summary>
     public double PrefixMax { get; init; } = 1.0;
 
+    /// <summary>
+    /// Train a slot's unguided all-wrong group together with its kept guided retry, so hinted
+    /// successes get positive group-relative advantages even when every hinted rollout succeeds.
+    /// </summary>
+    public bool KeepFailures { get; init; }
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();

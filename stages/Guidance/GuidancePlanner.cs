@@ -7,9 +7,13 @@ namespace Pipeline.Stages.Guidance;
 /// context is the prompt plus the source's hint; the training context is the plain prompt when the
 /// treatment trains without the hint, else the generation context.
 /// </summary>
-public sealed class GuidancePlanner(IGuidanceSource source, GuidanceTreatment treatment)
+public sealed class GuidancePlanner(IGuidanceSource source, GuidanceTreatment treatment, bool keepFailures = false)
 {
-    public static GuidancePlanner Create(GuidanceOptions options) => new(GuidanceSources.Create(options), GuidanceTreatments.Get(options.Treatment));
+    public static GuidancePlanner Create(GuidanceOptions options) =>
+        new(GuidanceSources.Create(options), GuidanceTreatments.Get(options.Treatment), options.KeepFailures);
+
+    /// <summary>guidance.keep_failures: the unguided failures join the kept guided group.</summary>
+    public bool KeepFailures => keepFailures;
 
     public IGuidanceSource Source => source;
 
