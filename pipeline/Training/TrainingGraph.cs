@@ -47,6 +47,7 @@ public static class TrainingGraph
             Pipeline.Stages.Guidance.GuidancePlanner.Create(config.Guidance));
         var batch = BatchBlock.Create(settings, config.Task.PromptsPerStep, sample, options.Batch, probe, ct);
         var advantage = AdvantageBlock.Create(algorithm.CreateEstimator(), algorithm.CreateTokenCredit(), algorithm.MaskTruncated, options.Advantage, probe, ct, parts.KlReward);
+        var replay = Replay(config, parts, options.Advantage, ct);
         var train = TrainBlock.Create(parts.Trainer, parts.Policy, weights, sample, ledger, parts.Checkpoints, options.Train, probe, ct);
         var log = new RolloutLogBlock(parts.RolloutLog, parts.Checkpoints, ledger, options.Log, probe, ct);
         var metrics = MetricsTap.Create(parts.Metrics, () => new Dictionary<string, int>
@@ -69,7 +70,8 @@ public static class TrainingGraph
         verify.LinkTo(groupFilter.Block, flow);
         groupFilter.Block.LinkTo(batch, flow);
         batch.LinkTo(advantage, flow);
-        advantage.LinkTo(train, flow);
+        advantage.LinkTo(replay, flow);
+        replay.LinkTo(train, flow);
         train.LinkTo(metrics, flow);
         metrics.LinkTo(log.Block, flow);
 
@@ -83,7 +85,7 @@ public static class TrainingGraph
         var completions = new[]
         {
             ("sample", sample.Completion), ("generate", generate.Completion), ("verify", verify.Completion),
-            ("group_filter", groupFilter.Block.Completion), ("batch", batch.Completion), ("advantage", advantage.Completion),
+            ("group_filter", groupFilter.Block.Completion), ("batch", batch.Completion), ("advantage", advantage.Completion), ("replay", replay.Completion),
             ("train", train.Completion), ("metrics", metrics.Completion), ("log", log.Block.Completion),
         };
         Exception? firstFault = null;
@@ -157,6 +159,17 @@ public static class TrainingGraph
             throw new InvalidOperationException($"the graph ended after step {ledger.LastTrainedStep} of {config.Training.Steps} without a fault; a block completed early.");
         log.SaveCheckpoint(ledger.LastTrainedStep);
         return new GraphResult(GraphEnd.Completed, ledger.LastTrainedStep, ledger.Counters);
+    }
+
+    /// <summary>Replay between Advantage and Train: mixes logged successes into each step, or passes steps through when off.</summary>
+    private static TransformBlock<StepBatch, StepBatch> Replay(RunConfig config, GraphParts parts, BlockOptions options, CancellationToken ct)
+    {
+        var replay = config.Replay;
+        var mixer = replay.Enabled
+            ? new Pipeline.Stages.Guidance.ReplayMixer(
+                new Pipeline.Data.Rollouts.ReplayReader(replay.Directory ?? Path.Combine(config.RunsDir, config.Name, "rollouts")), replay, parts.Sampler, config.Seed)
+            : null;
+        return new TransformBlock<StepBatch, StepBatch>(b => mixer is null ? b : mixer.Mix(b), options.ToDataflow(ct, serial: true));
     }
 
     private static SamplingOptions Sampling(RunConfig config, GraphParts parts)

@@ -86,7 +86,11 @@ public sealed record DecidedGroup(GroupRequest Request, Rollout[] Rollouts, floa
 }
 
 /// <summary>Per-row training inputs produced by the Advantage block.</summary>
-public sealed record TrainRow(Rollout Rollout, int GroupIndex, float Advantage, float[] TokenAdvantages, float[] TokenWeights);
+public sealed record TrainRow(Rollout Rollout, int GroupIndex, float Advantage, float[] TokenAdvantages, float[] TokenWeights)
+{
+    /// <summary>Set on a replayed row: its tokens weigh min(π_θ/μ, cap), μ the stored behaviour policy.</summary>
+    public double? ReplayIsCap { get; init; }
+}
 
 /// <summary>
 /// One training step's data: the kept groups it trains on, and every group whose fate was decided

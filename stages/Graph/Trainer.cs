@@ -108,6 +108,12 @@ public sealed class Trainer : ITrainer
             weights = weights * ratio;
         }
 
+        if (micro.Any(i => rows[i].ReplayIsCap is not null))
+        {
+            var behaviour = Padded(micro.Select(i => rows[i].Rollout.BehaviourLogProbs), shape);
+            weights = weights * ReplayWeights.Truncated(oldLogp, behaviour, [.. micro.Select(i => rows[i].ReplayIsCap)]);
+        }
+
         Tensor? sftMask = null;
         var rollouts = micro.Select(i => rows[i].Rollout).ToArray();
         if (GuidedLossInputs.AnyGuided(rollouts))
