@@ -20,14 +20,14 @@ public class GuidedGraphTests
         }
     }
 
-    private static async Task<List<RolloutRecord>> Run(string treatment, bool keepFailures)
+    private static async Task<List<RolloutRecord>> Run(string treatment, bool keepFailures, string source = "solution_prefix")
     {
         var baseConfig = GraphHarness.FakeConfig(steps: 3, filter: "dynamic_sampling");
         var config = baseConfig with
         {
             Generation = baseConfig.Generation with { MaxNewTokens = 64 },
             Algorithm = baseConfig.Algorithm with { GuideUnsolved = true, MaxExtraRounds = 4, SftCoef = 1 },
-            Guidance = new GuidanceOptions { Source = "solution_prefix", Treatment = treatment, KeepFailures = keepFailures },
+            Guidance = new GuidanceOptions { Source = source, Treatment = treatment, KeepFailures = keepFailures },
         };
         using var harness = new GraphHarness(config, new TaggedAnswerVerifier());
         await harness.RunAsync();
@@ -53,6 +53,10 @@ public class GuidedGraphTests
         // The prefix sits in the completion, so generation and training contexts are the plain prompt.
         Assert.All(hinted, r => Assert.Equal(r.GenerationContext, r.TrainingContext));
         Assert.All(rows.Where(r => r.Provenance != Provenance.Hinted), r => Assert.Null(r.HintTier));
+        Assert.All(rows.Where(r => r.Provenance != Provenance.Hinted), r => Assert.True(r.ForcedTokens == 0 && r.GuidanceSource is null));
+        Assert.All(hinted, r => Assert.True(r.ForcedTokens > 0 && r.ForcedTokens <= r.CompletionTokenIds.Length));
+        Assert.All(hinted, r => Assert.Equal(("solution_prefix", treatment), (r.GuidanceSource, r.GuidanceTreatment)));
+        Assert.All(hinted, r => Assert.All(r.BehaviourLogProbs.Span[..r.ForcedTokens].ToArray(), lp => Assert.Equal(0f, lp)));
     }
 
     [Fact]
@@ -67,5 +71,21 @@ public class GuidedGraphTests
         Assert.All(trainedHinted, r => Assert.True(r.Advantage > 0));
         Assert.All(trainedPlain, r => Assert.True(r.Advantage < 0));
         Assert.All(trainedPlain, r => Assert.EndsWith("_with_failures", r.FilterReason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HintsStrippedForTrainingAreLoggedWithBothContextsAndTokenLists()
+    {
+        var rows = await Run("importance", keepFailures: false, source: "tiered");
+        var hinted = rows.Where(r => r.Provenance == Provenance.Hinted).ToList();
+        Assert.NotEmpty(hinted);
+        Assert.All(hinted, r =>
+        {
+            Assert.Equal(r.TrainingContext + "\nHint: ", r.GenerationContext[..(r.TrainingContext.Length + 7)]);
+            Assert.NotNull(r.GenerationPromptTokenIds);
+            Assert.True(r.GenerationPromptTokenIds!.Value.Length > r.PromptTokenIds.Length);
+            Assert.Equal(("tiered", "importance"), (r.GuidanceSource, r.GuidanceTreatment));
+        });
+        Assert.All(rows.Where(r => r.Provenance == Provenance.OnPolicy), r => Assert.Null(r.GenerationPromptTokenIds));
     }
 }
