@@ -16,6 +16,8 @@ namespace Pipeline.Cli.Training;
 ///               └──────────── new weights (version = step) ◄──────────────┘ │
 ///   └──────────────────────── version advanced (admits slots) ◄─────────────┘
 /// </code>
+/// Replay (logged successes of still-hard prompts, replay.*) sits between Advantage and Train and
+/// passes steps through when off.
 /// Forward edges carry completion. Feedback edges never block: their queues are sized to the
 /// admission window, which bounds the groups in flight. One linked cancellation source stops every
 /// block when any block faults; all completions are awaited; the first fault is rethrown.
