@@ -59,6 +59,7 @@ internal sealed class RolloutColumnsReader(ParquetFileReader file, int rowGroup)
     public RolloutRecord Build(int row, bool includeText)
     {
         var prompt = List(S.PromptTokenIds, row, out _);
+        var generationPrompt = List(S.GenerationPromptTokenIds, row, out _);
         var completion = List(S.CompletionTokenIds, row, out _);
         var logprobs = List(S.BehaviourLogProbs, row, out _);
         var tokenAdv = List(S.TokenAdvantages, row, out bool tokenAdvNull);
@@ -99,6 +100,10 @@ internal sealed class RolloutColumnsReader(ParquetFileReader file, int rowGroup)
             GenerationMs = Doubles(S.GenerationMs)[row],
             VerifyMs = Doubles(S.VerifyMs)[row],
             CreatedAt = CreatedAt(Int64s(S.CreatedAt)[row]),
+            GenerationPromptTokenIds = new ReadOnlyMemory<int>(Column(S.GenerationPromptTokenIds).Int32s, generationPrompt.Start, generationPrompt.Length),
+            ForcedTokens = Column(S.ForcedTokens).Int32s![row],
+            GuidanceSource = StringAt(S.GuidanceSource, row),
+            GuidanceTreatment = StringAt(S.GuidanceTreatment, row),
         };
     }
 

@@ -21,7 +21,10 @@ public sealed record RolloutRecord
     public required string GenerationContext { get; init; }
     /// <summary>What the loss conditions on (differs from the generation context when hints are stripped).</summary>
     public required string TrainingContext { get; init; }
+    /// <summary>Token ids of the training context.</summary>
     public required ReadOnlyMemory<int> PromptTokenIds { get; init; }
+    /// <summary>Token ids of the generation context; null when they are <see cref="PromptTokenIds"/> (no context swap).</summary>
+    public ReadOnlyMemory<int>? GenerationPromptTokenIds { get; init; }
     public required ReadOnlyMemory<int> CompletionTokenIds { get; init; }
     /// <summary>Log-probability of each completion token under the behaviour policy; same length as the completion.</summary>
     public required ReadOnlyMemory<float> BehaviourLogProbs { get; init; }
@@ -42,6 +45,12 @@ public sealed record RolloutRecord
     public double GenerationMs { get; init; }
     public double VerifyMs { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
+    /// <summary>Leading completion tokens forced by guidance (a revealed solution prefix) rather than sampled.</summary>
+    public int ForcedTokens { get; init; }
+    /// <summary>Guidance source of a guided retry (tiered, solution_prefix, expo); null otherwise.</summary>
+    public string? GuidanceSource { get; init; }
+    /// <summary>Loss treatment of a guided retry (on_policy, importance, sft); null otherwise.</summary>
+    public string? GuidanceTreatment { get; init; }
 }
 
 /// <summary>Provenance names used by the pipeline.</summary>

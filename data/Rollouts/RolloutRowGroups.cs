@@ -61,6 +61,7 @@ internal static class RolloutRowGroups
                 () =>
                 {
                     WriteIntList(g, S.PromptTokenIds, rs, r => r.PromptTokenIds.Span);
+                    WriteIntList(g, S.GenerationPromptTokenIds, rs, r => (r.GenerationPromptTokenIds ?? r.PromptTokenIds).Span);
                     WriteFloatList(g, S.TokenAdvantages, rs, r => r.TokenAdvantages is { } t ? t.Span : default, r => r.TokenAdvantages is null);
                     WriteSmallColumns(g, rs);
                 });
@@ -97,6 +98,9 @@ internal static class RolloutRowGroups
         g.WriteDouble(S.GenerationMs, Map(rs, r => r.GenerationMs));
         g.WriteDouble(S.VerifyMs, Map(rs, r => r.VerifyMs));
         g.WriteInt64(S.CreatedAt, Map(rs, r => (r.CreatedAt.UtcTicks - DateTime.UnixEpoch.Ticks) / 10));
+        g.WriteInt32(S.ForcedTokens, Map(rs, r => r.ForcedTokens));
+        g.WriteString(S.GuidanceSource, Strings(rs, r => r.GuidanceSource));
+        g.WriteString(S.GuidanceTreatment, Strings(rs, r => r.GuidanceTreatment));
     }
 
     private delegate ReadOnlySpan<T> SpanOf<T>(RolloutRecord r);

@@ -12,7 +12,7 @@ namespace Pipeline.Data.Rollouts;
 public static class RolloutSchema
 {
     /// <summary>Bumped whenever a column is added, removed or changes type.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     public const string VersionKey = "pipeline.rollout_schema_version";
     public const string RunIdKey = "pipeline.run_id";
@@ -22,7 +22,8 @@ public static class RolloutSchema
         ProvenanceColumn = 7, GenerationContext = 8, TrainingContext = 9, PromptTokenIds = 10, CompletionTokenIds = 11,
         BehaviourLogProbs = 12, CompletionText = 13, FinishReason = 14, Truncated = 15, RewardNames = 16, RewardValues = 17,
         RewardTotal = 18, Advantage = 19, TokenAdvantages = 20, FilterDecision = 21, FilterReason = 22, HintTier = 23,
-        GenerationMs = 24, VerifyMs = 25, CreatedAt = 26;
+        GenerationMs = 24, VerifyMs = 25, CreatedAt = 26,
+        GenerationPromptTokenIds = 27, ForcedTokens = 28, GuidanceSource = 29, GuidanceTreatment = 30;
 
     public static readonly ParquetSchema Schema = ParquetSchema.Create(
         ParquetField.String("run_id"),
@@ -51,7 +52,11 @@ public static class RolloutSchema
         ParquetField.Int32("hint_tier", nullable: true),
         ParquetField.Double("generation_ms"),
         ParquetField.Double("verify_ms"),
-        ParquetField.Timestamp("created_at", TimeUnit.Micros, adjustedToUtc: true));
+        ParquetField.Timestamp("created_at", TimeUnit.Micros, adjustedToUtc: true),
+        ParquetField.Int32("generation_prompt_token_ids").AsList(),
+        ParquetField.Int32("forced_tokens"),
+        ParquetField.String("guidance_source", nullable: true),
+        ParquetField.String("guidance_treatment", nullable: true));
 
     /// <summary>One line per top-level column: name, Parquet type, nullability. Pinned by a snapshot test.</summary>
     public static string Describe()

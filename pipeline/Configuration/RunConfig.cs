@@ -32,6 +32,12 @@ public sealed record RunConfig
 
     public AlgorithmConfig Algorithm { get; init; } = new();
 
+    /// <summary>What groups with no success are retried with, and how hinted rollouts are trained.</summary>
+    public Pipeline.Stages.Guidance.GuidanceOptions Guidance { get; init; } = new();
+
+    /// <summary>Logged successes of still-hard prompts mixed into each step.</summary>
+    public Pipeline.Stages.Guidance.ReplayOptions Replay { get; init; } = new();
+
     public IReadOnlyList<RewardWeight> Rewards { get; init; } = [new RewardWeight("answer", 1.0)];
 
     public TrainingSection Training { get; init; } = new();
@@ -82,6 +88,9 @@ public sealed record RunConfig
         Check(Generation.MaxNewTokens >= 1, $"generation.max_new_tokens: {Generation.MaxNewTokens} must be positive.");
 
         errors.AddRange(Algorithm.Validate());
+        errors.AddRange(Guidance.Validate());
+        errors.AddRange(Replay.Validate());
+        Check(Guidance.Treatment != "sft" || !Algorithm.GuideUnsolved || Algorithm.SftCoef > 0, "guidance.treatment: sft trains hinted successes only through the SFT term; set algorithm.sft_coef > 0.");
         errors.AddRange(Sampler.Validate(Algorithm.NeedsGroups, Task.PromptsPerStep));
         Check(Algorithm.MaxExtraRounds is >= 0 and < SlotPlan.Stride / 2, $"algorithm.max_extra_rounds: {Algorithm.MaxExtraRounds} must lie in 0..{(SlotPlan.Stride / 2) - 1}.");
         Check(Rewards.Count > 0, "rewards: at least one reward component is needed.");

@@ -16,6 +16,8 @@ namespace Pipeline.Cli.Training;
 ///               └──────────── new weights (version = step) ◄──────────────┘ │
 ///   └──────────────────────── version advanced (admits slots) ◄─────────────┘
 /// </code>
+/// Replay (logged successes of still-hard prompts, replay.*) sits between Advantage and Train and
+/// passes steps through when off.
 /// Forward edges carry completion. Feedback edges never block: their queues are sized to the
 /// admission window, which bounds the groups in flight. One linked cancellation source stops every
 /// block when any block faults; all completions are awaited; the first fault is rethrown.
@@ -44,9 +46,11 @@ public static class TrainingGraph
         var verify = VerifyBlock.Create(parts.Verifier, new CorrectnessRule(config.Task.CorrectnessComponent), options.VerifyTimeout, options.Verify, probe, ct);
         var groupFilter = new GroupFilterBlock(
             algorithm.CreateGroupFilter(), algorithm.CreateGroupReward(), parts.Sampler, sample, plan,
-            new GroupFilterSettings(algorithm.MaxExtraRounds, SampleBlock.FeedbackCapacity(plan, settings)), options.GroupFilter, probe, ct);
+            new GroupFilterSettings(algorithm.MaxExtraRounds, SampleBlock.FeedbackCapacity(plan, settings)), options.GroupFilter, probe, ct,
+            Pipeline.Stages.Guidance.GuidancePlanner.Create(config.Guidance));
         var batch = BatchBlock.Create(settings, config.Task.PromptsPerStep, sample, options.Batch, probe, ct);
         var advantage = AdvantageBlock.Create(algorithm.CreateEstimator(), algorithm.CreateTokenCredit(), algorithm.MaskTruncated, options.Advantage, probe, ct, parts.KlReward);
+        var replay = Replay(config, parts, options.Advantage, ct);
         var train = TrainBlock.Create(parts.Trainer, parts.Policy, weights, sample, ledger, parts.Checkpoints, options.Train, probe, ct);
         var log = new RolloutLogBlock(parts.RolloutLog, parts.Checkpoints, ledger, options.Log, probe, ct);
         var metrics = MetricsTap.Create(new StageUtilisationSink(parts.Metrics, utilisation), () => new Dictionary<string, int>
@@ -69,7 +73,8 @@ public static class TrainingGraph
         verify.LinkTo(groupFilter.Block, flow);
         groupFilter.Block.LinkTo(batch, flow);
         batch.LinkTo(advantage, flow);
-        advantage.LinkTo(train, flow);
+        advantage.LinkTo(replay, flow);
+        replay.LinkTo(train, flow);
         train.LinkTo(metrics, flow);
         metrics.LinkTo(log.Block, flow);
 
@@ -83,7 +88,7 @@ public static class TrainingGraph
         var completions = new[]
         {
             ("sample", sample.Completion), ("generate", generate.Completion), ("verify", verify.Completion),
-            ("group_filter", groupFilter.Block.Completion), ("batch", batch.Completion), ("advantage", advantage.Completion),
+            ("group_filter", groupFilter.Block.Completion), ("batch", batch.Completion), ("advantage", advantage.Completion), ("replay", replay.Completion),
             ("train", train.Completion), ("metrics", metrics.Completion), ("log", log.Block.Completion),
         };
         Exception? firstFault = null;
@@ -157,6 +162,17 @@ public static class TrainingGraph
             throw new InvalidOperationException($"the graph ended after step {ledger.LastTrainedStep} of {config.Training.Steps} without a fault; a block completed early.");
         log.SaveCheckpoint(ledger.LastTrainedStep);
         return new GraphResult(GraphEnd.Completed, ledger.LastTrainedStep, ledger.Counters);
+    }
+
+    /// <summary>Replay between Advantage and Train: mixes logged successes into each step, or passes steps through when off.</summary>
+    private static TransformBlock<StepBatch, StepBatch> Replay(RunConfig config, GraphParts parts, BlockOptions options, CancellationToken ct)
+    {
+        var replay = config.Replay;
+        var mixer = replay.Enabled
+            ? new Pipeline.Stages.Guidance.ReplayMixer(
+                new Pipeline.Data.Rollouts.ReplayReader(replay.Directory ?? Path.Combine(config.RunsDir, config.Name, "rollouts")), replay, parts.Sampler, config.Seed)
+            : null;
+        return new TransformBlock<StepBatch, StepBatch>(b => mixer is null ? b : mixer.Mix(b), options.ToDataflow(ct, serial: true));
     }
 
     private static SamplingOptions Sampling(RunConfig config, GraphParts parts)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Tasks.Dataflow;
 using Pipeline.Model.Tokenizers;
+using Pipeline.Stages.Guidance;
 using Pipeline.Stages.Policy;
 
 namespace Pipeline.Stages.Graph;
@@ -20,9 +21,12 @@ public static class GenerateBlock
             probe?.Enter("generate", request);
             var clock = Stopwatch.StartNew();
             var promptIds = tokenizer.Encode(request.GenerationContext);
+            var guided = GuidedPrompt.Encode(tokenizer, request);
             var prompts = new int[request.GroupSize][];
-            Array.Fill(prompts, promptIds);
-            var (result, version) = await weights.GenerateAsync(new GenerationRequest(prompts, sampling, request.Seed), ct).ConfigureAwait(false);
+            Array.Fill(prompts, guided.Prefix.Length == 0 ? promptIds : [.. promptIds, .. guided.Prefix]);
+            var (result, version) = guided.NewTokens(sampling) is var n && n == 0
+                ? (new GenerationResult([.. prompts.Select(_ => new Completion([], [], Completion.Stop))]), weights.Version)
+                : await weights.GenerateAsync(new GenerationRequest(prompts, n == sampling.MaxNewTokens ? sampling : sampling with { MaxNewTokens = n }, request.Seed), ct).ConfigureAwait(false);
             if (result.Completions.Count != request.GroupSize)
                 throw new InvalidOperationException($"the policy returned {result.Completions.Count} completions for a group of {request.GroupSize} (group {request.GroupId}).");
             double ms = clock.Elapsed.TotalMilliseconds;
@@ -38,9 +42,11 @@ public static class GenerateBlock
                     SampleIndex = i,
                     PolicyVersion = version,
                     PromptTokenIds = promptIds,
-                    CompletionTokenIds = c.TokenIds,
-                    BehaviourLogProbs = c.LogProbs,
-                    CompletionText = tokenizer.Decode(c.TokenIds),
+                    TrainingPromptTokenIds = guided.TrainingPrompt ?? promptIds,
+                    ForcedTokens = guided.Prefix.Length,
+                    CompletionTokenIds = guided.Join(c.TokenIds),
+                    BehaviourLogProbs = guided.JoinLogProbs(c.LogProbs),
+                    CompletionText = tokenizer.Decode(guided.Join(c.TokenIds)),
                     FinishReason = c.FinishReason,
                     Truncated = c.Truncated,
                     GenerationMs = ms,

@@ -2,6 +2,7 @@ using System.Threading.Tasks.Dataflow;
 using Pipeline.Data.Rollouts;
 using Pipeline.Stages.Algorithms.Filters;
 using Pipeline.Stages.Algorithms.Shaping;
+using Pipeline.Stages.Guidance;
 
 namespace Pipeline.Stages.Graph;
 
@@ -12,18 +13,23 @@ public sealed record GroupFilterSettings(int MaxExtraRounds, int FeedbackCapacit
 /// Group + Filter: gathers a group's rollouts (they arrive in any order), applies the group reward
 /// transform, records prompt statistics with the sampler, and asks the filter component. A dropped
 /// group goes out with its reason and asks the sampler for a replacement; a group to guide is retried
-/// with the next hint tier through <see cref="Retries"/> (feedback edge to Generate). After
+/// with the next tier of the guidance source through <see cref="Retries"/> (feedback edge to
+/// Generate). A guided group with any success is kept: it is the signal guidance exists to find.
+/// Guided groups do not enter the prompt statistics, which describe the prompt without help. After
 /// max_extra_rounds a group is kept whatever the verdict, so every slot ends with a kept group.
 /// </summary>
 public sealed class GroupFilterBlock
 {
     private readonly Dictionary<long, List<Rollout>> _partial = [];
     private readonly BufferBlock<GroupRequest> _retries;
+    private readonly GuidancePlanner _guidance;
+    private readonly Dictionary<(long Step, int Slot), DecidedGroup> _unsolved = [];
 
     public GroupFilterBlock(
         IGroupFilter filter, IGroupRewardTransform? transform, IPromptSampler sampler, SampleBlock sample, SlotPlan plan,
-        GroupFilterSettings settings, BlockOptions options, IBlockProbe? probe, CancellationToken ct)
+        GroupFilterSettings settings, BlockOptions options, IBlockProbe? probe, CancellationToken ct, GuidancePlanner? guidance = null)
     {
+        _guidance = guidance ?? GuidancePlanner.Create(new GuidanceOptions());
         _retries = new BufferBlock<GroupRequest>(new DataflowBlockOptions { BoundedCapacity = settings.FeedbackCapacity, CancellationToken = ct });
         Block = new TransformManyBlock<Rollout, DecidedGroup>(rollout =>
         {
@@ -42,7 +48,7 @@ public sealed class GroupFilterBlock
             probe?.Exit("decide", rollout.Request);
             var decided = Decide([.. list.OrderBy(r => r.SampleIndex)], filter, transform, sampler, sample, plan, settings);
             probe?.Exit("group_filter", rollout);
-            return [decided];
+            return _guidance.KeepFailures ? PairWithFailures(decided) : [decided];
         }, options.ToDataflow(ct, serial: true));
     }
 
@@ -53,6 +59,34 @@ public sealed class GroupFilterBlock
 
     /// <summary>Groups waiting for more rollouts.</summary>
     public int PartialGroups => _partial.Count;
+
+    /// <summary>
+    /// guidance.keep_failures: a slot's unguided all-wrong group waits for its guided retries and is
+    /// trained in one group with the retry that is kept, so the hinted successes are measured against
+    /// the plain failures; when the slot is re-drawn instead, the failures go to the log as filtered.
+    /// </summary>
+    private IEnumerable<DecidedGroup> PairWithFailures(DecidedGroup decided)
+    {
+        var key = (decided.Request.TargetStep, decided.Request.Slot);
+        bool retried = decided.Reason.StartsWith(GuidedRetry, StringComparison.Ordinal);
+        if (decided.Request.Guidance is null)
+        {
+            if (!retried) return [decided];
+            _unsolved[key] = decided;
+            return [];
+        }
+
+        if (retried || !_unsolved.Remove(key, out var failed)) return [decided];
+        if (!decided.Kept) return [failed, decided];
+        return [decided with
+        {
+            Rollouts = [.. failed.Rollouts, .. decided.Rollouts],
+            Rewards = [.. failed.Rewards, .. decided.Rewards],
+            Reason = decided.Reason + "_with_failures",
+        }];
+    }
+
+    private const string GuidedRetry = "guided_retry:";
 
     private DecidedGroup Decide(Rollout[] rollouts, IGroupFilter filter, IGroupRewardTransform? transform, IPromptSampler sampler, SampleBlock sample, SlotPlan plan, GroupFilterSettings settings)
     {
@@ -71,28 +105,35 @@ public sealed class GroupFilterBlock
         }
 
         var rewards = transform is null ? raw : transform.Apply(scored);
-        sampler.Record(request.Problem.Id, rollouts.Length, rollouts.Count(r => r.Correct), request.TargetStep, rollouts.Sum(r => (long)r.CompletionTokenIds.Length));
+        bool guided = request.Guidance is not null;
+        if (!guided)
+            sampler.Record(request.Problem.Id, rollouts.Length, rollouts.Count(r => r.Correct), request.TargetStep, rollouts.Sum(r => (long)r.CompletionTokenIds.Length));
         var decision = filter.Evaluate(scored with { Rewards = rewards });
+        int nextTier = (request.HintTier ?? -1) + 1;
         switch (decision.Verdict)
         {
             case GroupVerdict.Keep:
                 return new DecidedGroup(request, rollouts, rewards, true, decision.Reason);
+            case GroupVerdict.Drop when guided && rollouts.Any(r => r.Correct):
+                return new DecidedGroup(request, rollouts, rewards, true, "guided_" + decision.Reason);
             case GroupVerdict.Drop when canRetry:
                 sample.RequestReplacement(request);
                 return new DecidedGroup(request, rollouts, rewards, false, decision.Reason);
-            case GroupVerdict.Guide when canRetry && (request.HintTier ?? -1) + 1 < request.Problem.Hints.Count:
+            case GroupVerdict.Guide when canRetry && _guidance.HasTier(request.Problem, nextTier):
                 long draw = plan.Draw(request.TargetStep, request.Slot, request.Round + 1);
+                double passRate = sampler.Statistics.TryGetValue(request.Problem.Id, out var stats) ? stats.PassRate : 0;
                 var retry = request with
                 {
                     Round = request.Round + 1,
                     GroupId = draw,
                     Seed = plan.GenerationSeed(draw),
-                    HintTier = (request.HintTier ?? -1) + 1,
+                    HintTier = nextTier,
                     Provenance = Provenance.Hinted,
+                    Guidance = _guidance.Payload(request.Problem, nextTier, passRate),
                 };
                 if (!_retries.Post(retry))
                     throw new InvalidOperationException($"the guided-retry queue is full ({_retries.Count}); more groups are in flight than the admission window allows.");
-                return new DecidedGroup(request, rollouts, rewards, false, "guided_retry:" + decision.Reason);
+                return new DecidedGroup(request, rollouts, rewards, false, GuidedRetry + decision.Reason);
             default:
                 return new DecidedGroup(request, rollouts, rewards, true, decision.Reason + (canRetry ? "_kept_no_hint_left" : "_kept_after_max_extra_rounds"));
         }

@@ -1,5 +1,6 @@
 using Pipeline.Data.Problems;
 using Pipeline.Data.Verifiers;
+using Pipeline.Stages.Guidance;
 
 namespace Pipeline.Stages.Graph;
 
@@ -20,10 +21,16 @@ public sealed record GroupRequest(
     int? HintTier,
     ulong Seed)
 {
+    /// <summary>What a guided retry generates from and trains under; null for a plain group.</summary>
+    public GuidancePayload? Guidance { get; init; }
+
     /// <summary>What the model sees: the prompt, and the revealed hint on a guided retry.</summary>
-    public string GenerationContext => HintTier is { } tier && tier < Problem.Hints.Count
+    public string GenerationContext => Guidance?.GenerationContext ?? (HintTier is { } tier && tier < Problem.Hints.Count
         ? Problem.Prompt + "\nHint: " + Problem.Hints[tier]
-        : Problem.Prompt;
+        : Problem.Prompt);
+
+    /// <summary>What the loss conditions on: the generation context unless the guidance treatment strips the hint.</summary>
+    public string TrainingContext => Guidance?.TrainingContext ?? GenerationContext;
 }
 
 /// <summary>One completion, as it moves from Generate through Verify to its group.</summary>
@@ -32,7 +39,19 @@ public sealed record Rollout
     public required GroupRequest Request { get; init; }
     public required int SampleIndex { get; init; }
     public required long PolicyVersion { get; init; }
+    /// <summary>Tokens of the generation context (the prompt the completion was sampled after, hint included).</summary>
     public required int[] PromptTokenIds { get; init; }
+
+    /// <summary>Tokens of the training context: the generation context's unless guidance swaps the context.</summary>
+    public int[] TrainingPromptTokenIds
+    {
+        get => _trainingPrompt ?? PromptTokenIds;
+        init => _trainingPrompt = value;
+    }
+
+    /// <summary>Leading completion tokens forced by guidance (a solution prefix) rather than sampled.</summary>
+    public int ForcedTokens { get; init; }
+
     public required int[] CompletionTokenIds { get; init; }
     public required float[] BehaviourLogProbs { get; init; }
     public required string CompletionText { get; init; }
@@ -48,6 +67,8 @@ public sealed record Rollout
 
     /// <summary>Why this rollout could not be scored (a verifier timeout or error); null when it was.</summary>
     public string? Failure { get; init; }
+
+    private readonly int[]? _trainingPrompt;
 }
 
 /// <summary>Fates a rollout can end with in the log (its filter_decision column).</summary>
@@ -65,7 +86,11 @@ public sealed record DecidedGroup(GroupRequest Request, Rollout[] Rollouts, floa
 }
 
 /// <summary>Per-row training inputs produced by the Advantage block.</summary>
-public sealed record TrainRow(Rollout Rollout, int GroupIndex, float Advantage, float[] TokenAdvantages, float[] TokenWeights);
+public sealed record TrainRow(Rollout Rollout, int GroupIndex, float Advantage, float[] TokenAdvantages, float[] TokenWeights)
+{
+    /// <summary>Set on a replayed row: its tokens weigh min(π_θ/μ, cap), μ the stored behaviour policy.</summary>
+    public double? ReplayIsCap { get; init; }
+}
 
 /// <summary>
 /// One training step's data: the kept groups it trains on, and every group whose fate was decided

@@ -56,7 +56,8 @@ public sealed class RolloutLogBlock
     public static List<RolloutRecord> Records(StepBatch batch, long version)
     {
         var records = new List<RolloutRecord>();
-        var advantages = batch.Rows.ToDictionary(r => (r.Rollout.Request.GroupId, r.Rollout.SampleIndex));
+        // Replayed rows were logged when generated; only the step's own rollouts are written.
+        var advantages = batch.Rows.Where(r => r.ReplayIsCap is null).ToDictionary(r => (r.Rollout.Request.GroupId, r.Rollout.SampleIndex));
         foreach (var group in batch.Kept) Add(records, batch.Step, group, Fate.Trained, null, advantages);
         foreach (var group in batch.Filtered) Add(records, batch.Step, group, Fate.Filtered, group.Reason, advantages);
         return records;
@@ -79,8 +80,12 @@ public sealed class RolloutLogBlock
                 Task = r.Request.Problem.Task,
                 Provenance = r.Request.Provenance,
                 GenerationContext = r.Request.GenerationContext,
-                TrainingContext = r.Request.GenerationContext,
-                PromptTokenIds = r.PromptTokenIds,
+                TrainingContext = r.Request.TrainingContext,
+                PromptTokenIds = r.TrainingPromptTokenIds,
+                GenerationPromptTokenIds = ReferenceEquals(r.TrainingPromptTokenIds, r.PromptTokenIds) ? (ReadOnlyMemory<int>?)null : r.PromptTokenIds,
+                ForcedTokens = r.ForcedTokens,
+                GuidanceSource = r.Request.Guidance?.Source,
+                GuidanceTreatment = r.Request.Guidance?.Treatment,
                 CompletionTokenIds = r.CompletionTokenIds,
                 BehaviourLogProbs = r.BehaviourLogProbs,
                 CompletionText = r.CompletionText,

@@ -2,6 +2,7 @@ using Pipeline.Model.Torch;
 using Pipeline.Model.Torch.Optim;
 using Pipeline.Stages.Algorithms.Losses;
 using Pipeline.Stages.Algorithms.Regularizers;
+using Pipeline.Stages.Guidance;
 using Pipeline.Stages.Policy;
 
 namespace Pipeline.Stages.Graph;
@@ -12,7 +13,8 @@ namespace Pipeline.Stages.Graph;
 /// and sequence counts; old log-probs recomputed under the current weights when the step takes
 /// several optimizer steps or the rollouts are off-policy, reference log-probs when a KL term is
 /// on, truncated importance weights min(exp(old − behaviour), cap) in asynchronous mode, gradient
-/// clipping, AdamW and the learning-rate schedule.
+/// clipping, AdamW and the learning-rate schedule. Hinted rows are scored under their training
+/// context and treated as their guidance treatment says (<see cref="GuidedLossInputs"/>).
 /// </summary>
 public sealed class Trainer : ITrainer
 {
@@ -89,7 +91,7 @@ public sealed class Trainer : ITrainer
     private void MicroStep(IReadOnlyList<TrainRow> rows, int[] micro, float[][]? old, float[][]? reference, LossNormalizer normalizer, Accumulator acc)
     {
         using var scope = torch.NewDisposeScope();
-        var prompts = micro.Select(i => rows[i].Rollout.PromptTokenIds).ToArray();
+        var prompts = micro.Select(i => rows[i].Rollout.TrainingPromptTokenIds).ToArray();
         var completions = micro.Select(i => rows[i].Rollout.CompletionTokenIds).ToArray();
         var score = _policy.Score(prompts, completions, _options.Temperature, withGrad: true);
         var mask = score.Mask;
@@ -106,11 +108,27 @@ public sealed class Trainer : ITrainer
             weights = weights * ratio;
         }
 
+        if (micro.Any(i => rows[i].ReplayIsCap is not null))
+        {
+            var behaviour = Padded(micro.Select(i => rows[i].Rollout.BehaviourLogProbs), shape);
+            weights = weights * ReplayWeights.Truncated(oldLogp, behaviour, [.. micro.Select(i => rows[i].ReplayIsCap)]);
+        }
+
+        Tensor? sftMask = null;
+        var rollouts = micro.Select(i => rows[i].Rollout).ToArray();
+        if (GuidedLossInputs.AnyGuided(rollouts))
+        {
+            oldLogp = GuidedLossInputs.OldLogProbs(rollouts, oldLogp, Padded(rollouts.Select(r => r.BehaviourLogProbs), shape));
+            weights = GuidedLossInputs.Weights(rollouts, weights);
+            sftMask = GuidedLossInputs.SftMask(rollouts, mask);
+        }
+
         var input = new PolicyLossInput(logp, oldLogp, Padded(micro.Select(i => rows[i].TokenAdvantages), shape), mask, normalizer) { Weights = weights };
         var extra = new RegularizerInput
         {
             RefLogProbs = reference is null ? null : Padded(micro.Select(i => reference[i]), shape),
             Entropy = score.Entropies,
+            SftMask = sftMask,
         };
         var (loss, metrics) = _objective.Compute(input, extra);
         loss.backward();
@@ -118,9 +136,9 @@ public sealed class Trainer : ITrainer
         acc.Add(metrics, tokens, Aggregator.MaskedMean(score.Entropies, mask), tis);
     }
 
-    /// <summary>Per-row log-probs under <paramref name="model"/>, without grad, trimmed to each row's length.</summary>
+    /// <summary>Per-row log-probs under <paramref name="model"/> and the training context, without grad, trimmed to each row's length.</summary>
     private float[][] ScoreAll(IPolicyModel model, IReadOnlyList<TrainRow> rows) =>
-        PolicyScoring.LogProbs(model, [.. rows.Select(r => r.Rollout)], _options.Temperature, _options.MicroBatchSize);
+        PolicyScoring.LogProbs(model, [.. rows.Select(r => r.Rollout with { PromptTokenIds = r.Rollout.TrainingPromptTokenIds })], _options.Temperature, _options.MicroBatchSize);
 
     private static Tensor Padded(IEnumerable<float[]> rows, long[] shape)
     {

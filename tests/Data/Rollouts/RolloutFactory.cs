@@ -44,6 +44,10 @@ internal static class RolloutFactory
                 GenerationMs = rng.NextDouble() * 1000,
                 VerifyMs = rng.NextDouble() * 10,
                 CreatedAt = new DateTimeOffset(2026, 11, 22, 1, 2, 3, TimeSpan.Zero).AddTicks(10 * rng.NextInt64(0, 1_000_000_000)),
+                GenerationPromptTokenIds = hinted ? Enumerable.Range(0, promptLen + 3).Select(_ => rng.Next(50_000)).ToArray() : null,
+                ForcedTokens = hinted ? Math.Min(completionLen, i % 4) : 0,
+                GuidanceSource = hinted ? "solution_prefix" : null,
+                GuidanceTreatment = hinted ? (i % 2 == 0 ? "sft" : "importance") : null,
             });
         }
         return list;
@@ -76,5 +80,9 @@ internal static class RolloutFactory
         Assert.Equal(e.GenerationMs, a.GenerationMs);
         Assert.Equal(e.VerifyMs, a.VerifyMs);
         Assert.Equal(e.CreatedAt, a.CreatedAt);
+        Assert.Equal((e.GenerationPromptTokenIds ?? e.PromptTokenIds).ToArray(), (a.GenerationPromptTokenIds ?? a.PromptTokenIds).ToArray());
+        Assert.Equal(e.ForcedTokens, a.ForcedTokens);
+        Assert.Equal(e.GuidanceSource, a.GuidanceSource);
+        Assert.Equal(e.GuidanceTreatment, a.GuidanceTreatment);
     }
 }

@@ -27,7 +27,8 @@ public class RolloutLogDuckDbTests
         var result = DuckDbJson.Query(
             "select step, prompt_id, group_id, sample_index, provenance, reward_total, " +
             "reward_values[list_position(reward_names, 'correctness')] as correctness, len(completion_token_ids) as completion_tokens, " +
-            "completion_token_ids, behaviour_logprobs, token_advantages, hint_tier, filter_reason, truncated, completion_text, epoch_us(created_at) as created " +
+            "completion_token_ids, behaviour_logprobs, token_advantages, hint_tier, filter_reason, truncated, completion_text, epoch_us(created_at) as created, " +
+            "prompt_token_ids, generation_prompt_token_ids, forced_tokens, guidance_source, guidance_treatment " +
             $"from read_parquet({glob}) order by step, group_id, sample_index");
         var rows = result.GetProperty("rows");
         var expected = written.OrderBy(r => r.Step).ThenBy(r => r.GroupId).ThenBy(r => r.SampleIndex).ToList();
@@ -51,6 +52,11 @@ public class RolloutLogDuckDbTests
             DuckDbJson.AssertSame(e.Truncated, a.GetProperty("truncated"), at);
             DuckDbJson.AssertSame(e.CompletionText, a.GetProperty("completion_text"), at);
             DuckDbJson.AssertSame(e.CreatedAt.UtcDateTime, a.GetProperty("created"), at);
+            DuckDbJson.AssertSame(e.PromptTokenIds.ToArray().Cast<object>().ToList(), a.GetProperty("prompt_token_ids"), at);
+            DuckDbJson.AssertSame((e.GenerationPromptTokenIds ?? e.PromptTokenIds).ToArray().Cast<object>().ToList(), a.GetProperty("generation_prompt_token_ids"), at);
+            DuckDbJson.AssertSame(e.ForcedTokens, a.GetProperty("forced_tokens"), at);
+            DuckDbJson.AssertSame(e.GuidanceSource, a.GetProperty("guidance_source"), at);
+            DuckDbJson.AssertSame(e.GuidanceTreatment, a.GetProperty("guidance_treatment"), at);
         }
     }
 }

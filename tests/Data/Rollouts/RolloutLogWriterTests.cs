@@ -32,7 +32,7 @@ public class RolloutLogWriterTests
         using (var reader = ParquetFileReader.Open(dir.File(files[0]!)))
         {
             Assert.Equal(3, reader.RowGroupCount);
-            Assert.Equal("1", reader.KeyValueMetadata[RolloutSchema.VersionKey]);
+            Assert.Equal("2", reader.KeyValueMetadata[RolloutSchema.VersionKey]);
             Assert.Equal("run-42", reader.KeyValueMetadata[RolloutSchema.RunIdKey]);
             Assert.Equal("3", reader.KeyValueMetadata[RolloutLogWriter.LastStepKey]);
         }

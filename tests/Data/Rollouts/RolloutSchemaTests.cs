@@ -35,6 +35,10 @@ public class RolloutSchemaTests
         generation_ms DOUBLE NOT NULL
         verify_ms DOUBLE NOT NULL
         created_at TIMESTAMP(MICROS, UTC) NOT NULL
+        generation_prompt_token_ids LIST<INT32 NOT NULL> NOT NULL
+        forced_tokens INT32 NOT NULL
+        guidance_source STRING NULL
+        guidance_treatment STRING NULL
 
         """;
 
@@ -42,7 +46,7 @@ public class RolloutSchemaTests
     public void Schema_matches_the_snapshot()
     {
         Assert.Equal(Snapshot.ReplaceLineEndings("\n"), RolloutSchema.Describe());
-        Assert.Equal(1, RolloutSchema.Version);
+        Assert.Equal(2, RolloutSchema.Version);
     }
 
     [Fact]
