@@ -62,7 +62,7 @@ public static class E2eCommand
             $"model.dim={dim}", $"model.hidden={hidden}", $"model.layers={layers}", $"model.heads={heads}", $"model.kv_heads={kvHeads}",
             $"task.group_size={options.GroupSize}", $"task.prompts_per_step={options.PromptsPerStep}",
             $"generation.max_new_tokens={options.MaxNewTokens}", $"training.steps={options.Steps}",
-            $"training.micro_batch_size={options.MicroBatch}", $"training.checkpoint_every={options.Steps}",
+            $"training.micro_batch_size={options.MicroBatch}", $"training.mode={options.Mode}", $"training.checkpoint_every={options.Steps}",
         ]) with
         {
             RunsDir = work,

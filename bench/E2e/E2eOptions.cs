@@ -17,13 +17,16 @@ public sealed record E2eOptions
     public int Threads { get; init; } = 1;
     public int Repeats { get; init; } = 2;
     public int MicroBatch { get; init; } = 8;
+
+    /// <summary>Our training.mode: sync (the peer's structure) or async (generation one version ahead, overlapping training).</summary>
+    public string Mode { get; init; } = "sync";
     public string Config { get; init; } = "configs/llama_arithmetic.json";
     public string Out { get; init; } = "bench/results/e2e.md";
     public string Python { get; init; } = "/usr/bin/python3";
 
     public static readonly string Usage =
         "usage: e2e [--size tiny|small|medium] [--steps N>=2] [--group-size N>=2] [--prompts-per-step N] [--max-new-tokens N] " +
-        "[--threads N] [--repeats N] [--micro-batch N] [--config path] [--out path] [--python path]";
+        "[--threads N] [--repeats N] [--micro-batch N] [--mode sync|async] [--config path] [--out path] [--python path]";
 
     /// <summary>Parses the verb's arguments; an unknown option, a missing or bad value throws naming it.</summary>
     public static E2eOptions Parse(IReadOnlyList<string> args)
@@ -44,6 +47,7 @@ public sealed record E2eOptions
                 "--threads" => o with { Threads = Int(name, value, 1) },
                 "--repeats" => o with { Repeats = Int(name, value, 1) },
                 "--micro-batch" => o with { MicroBatch = Int(name, value, 1) },
+                "--mode" => o with { Mode = value is "sync" or "async" ? value : throw new ArgumentException($"--mode: '{value}' is not one of: sync, async.") },
                 "--config" => o with { Config = value },
                 "--out" => o with { Out = value },
                 "--python" => o with { Python = value },
@@ -56,7 +60,7 @@ public sealed record E2eOptions
 
     /// <summary>The command line that reproduces these settings.</summary>
     public string CommandLine() => string.Create(CultureInfo.InvariantCulture,
-        $"./run bench e2e --size {Size} --steps {Steps} --group-size {GroupSize} --prompts-per-step {PromptsPerStep} --max-new-tokens {MaxNewTokens} --threads {Threads} --repeats {Repeats} --micro-batch {MicroBatch}");
+        $"./run bench e2e --size {Size} --steps {Steps} --group-size {GroupSize} --prompts-per-step {PromptsPerStep} --max-new-tokens {MaxNewTokens} --threads {Threads} --repeats {Repeats} --micro-batch {MicroBatch} --mode {Mode}");
 
     private static int Int(string name, string value, int min) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min

@@ -14,7 +14,7 @@ public static class E2eReport
         sb.AppendLine();
         sb.AppendLine(c, $"`{options.CommandLine()}` ({when:yyyy-MM-dd HH:mm} UTC)");
         sb.AppendLine();
-        sb.AppendLine(FormattableString.Invariant($"Model {model}; {options.PromptsPerStep} prompts x {options.GroupSize} completions per step, up to {options.MaxNewTokens} new tokens, {options.Steps} steps per run of which the first is a warm-up, {options.Repeats} runs per side alternated (ours, peer, ...), {options.Threads} intra-op thread(s) on both sides, fp32."));
+        sb.AppendLine(FormattableString.Invariant($"Model {model}; {options.PromptsPerStep} prompts x {options.GroupSize} completions per step, up to {options.MaxNewTokens} new tokens, {options.Steps} steps per run of which the first is a warm-up, {options.Repeats} runs per side alternated (ours, peer, ...), {options.Threads} intra-op thread(s) on both sides, fp32, ours in {options.Mode} mode."));
         sb.AppendLine();
         sb.AppendLine("| | ours | peer (PyTorch) | ours / peer |");
         sb.AppendLine("| --- | ---: | ---: | ---: |");
