@@ -119,7 +119,7 @@ public static class E2eCommand
     private static string Rate(SideRun run) =>
         (run.Steps.Sum(s => s.Rollouts) / run.Steps.Sum(s => s.Total)).ToString("F2", CultureInfo.InvariantCulture);
 
-    private static string RepoRoot()
+    public static string RepoRoot()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
         {
