@@ -10,19 +10,21 @@ namespace Pipeline.Bench.Graph;
 /// the generation stage alone achieves on this machine (timer granularity included); async mode
 /// should come within 10% of it, while sync mode pays generation and training one after the other.
 /// </summary>
+[MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 3)]
 public class AsyncThroughputBenchmarks
 {
     private const int Steps = 30, Prompts = 4, GroupSize = 4;
 
-    [Params("slowest_only", "async", "sync")]
-    public string Mode { get; set; } = "async";
+    [Benchmark(Baseline = true, OperationsPerInvoke = Steps * Prompts, Description = "slowest_only")]
+    public long SlowestOnly() => RunPerGroup("async", verifyMs: 0, trainMs: 0);
 
-    [Benchmark(OperationsPerInvoke = Steps * Prompts)]
-    public long RunPerGroup()
-    {
-        bool only = Mode == "slowest_only";
-        var config = GraphBench.Config(Steps, Prompts, GroupSize, only ? "async" : Mode, maxStaleness: 2, generateMs: 20, verifyParallelism: 8);
-        return GraphBench.Run(config, verifyMs: only ? 0 : 5, trainMs: only ? 0 : 40).Counters.GroupsTrained;
-    }
+    [Benchmark(OperationsPerInvoke = Steps * Prompts, Description = "async")]
+    public long Async() => RunPerGroup("async", verifyMs: 5, trainMs: 40);
+
+    [Benchmark(OperationsPerInvoke = Steps * Prompts, Description = "sync")]
+    public long Sync() => RunPerGroup("sync", verifyMs: 5, trainMs: 40);
+
+    private static long RunPerGroup(string mode, int verifyMs, int trainMs) =>
+        GraphBench.Run(GraphBench.Config(Steps, Prompts, GroupSize, mode, maxStaleness: 2, generateMs: 20, verifyParallelism: 8), verifyMs, trainMs).Counters.GroupsTrained;
 }

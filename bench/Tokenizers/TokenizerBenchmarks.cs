@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
+using Pipeline.Bench.Shared;
 using Pipeline.Model.Tokenizers;
 
 namespace Pipeline.Bench.Tokenizers;
@@ -20,7 +21,7 @@ public class TokenizerBenchmarks
 
     private sealed class TokenizerConfig : ManualConfig
     {
-        public TokenizerConfig() => AddColumn(new ThroughputColumn(() => BenchCorpus.Utf8Bytes(Corpus.Value)));
+        public TokenizerConfig() => AddColumn(new RateColumn("MB/s", "Megabytes (10^6) of UTF-8 text per second, single thread", () => BenchCorpus.Utf8Bytes(Corpus.Value), 1e6));
     }
 
     [GlobalSetup]

@@ -8,6 +8,7 @@ namespace Pipeline.Bench.Torch;
 /// (baseline). The binding should add nothing measurable: the ratio should be 1.00 within noise.
 /// GFLOP/s = 2.147 / (mean in seconds).
 /// </summary>
+[MemoryDiagnoser]
 public class MatmulBenchmarks
 {
     private const int Size = 1024;

@@ -50,6 +50,10 @@ class Llama(torch.nn.Module):
 
     def forward(self, ids, pos, mask, kc, vc, start):
         """ids, pos (B, T); mask (B, 1, T, S) additive; kc/vc per layer (B, nkv, cap, hs); returns last logits (B, V)."""
+        return self.logits(ids, pos, mask, kc, vc, start)[:, -1]
+
+    def logits(self, ids, pos, mask, kc=None, vc=None, start=0, keep=1):
+        """Float logits (B, keep, V) of the last `keep` positions; without a cache the keys are this call's own."""
         B, T = ids.shape
         S = start + T
         f = pos.float()[..., None] * self.inv_freq          # (B, T, hs/2)
@@ -63,16 +67,18 @@ class Llama(torch.nn.Module):
             k = F.linear(h, p["k"]).view(B, T, self.nkv, self.hs).transpose(1, 2)
             v = F.linear(h, p["v"]).view(B, T, self.nkv, self.hs).transpose(1, 2)
             q, k = self.rope(q, cos, sin), self.rope(k, cos, sin)
-            kc[i][:, :, start:S].copy_(k)
-            vc[i][:, :, start:S].copy_(v)
-            K = kc[i][:, :, :S].unsqueeze(2).expand(B, self.nkv, g, S, self.hs).reshape(B, self.nh, S, self.hs)
-            Vv = vc[i][:, :, :S].unsqueeze(2).expand(B, self.nkv, g, S, self.hs).reshape(B, self.nh, S, self.hs)
+            if kc is not None:
+                kc[i][:, :, start:S].copy_(k)
+                vc[i][:, :, start:S].copy_(v)
+                k, v = kc[i][:, :, :S], vc[i][:, :, :S]
+            K = k.unsqueeze(2).expand(B, self.nkv, g, S, self.hs).reshape(B, self.nh, S, self.hs)
+            Vv = v.unsqueeze(2).expand(B, self.nkv, g, S, self.hs).reshape(B, self.nh, S, self.hs)
             att = (q @ K.transpose(-1, -2)) / math.sqrt(self.hs) + mask
             y = (att.softmax(-1) @ Vv).transpose(1, 2).reshape(B, T, self.nh * self.hs)
             x = x + F.linear(y, p["o"])
             h = self.rms(x, p["n2"])
             x = x + F.linear(F.silu(F.linear(h, p["gate"])) * F.linear(h, p["up"]), p["down"])
-        x = self.rms(x[:, -1], self.norm)
+        x = self.rms(x[:, -keep:], self.norm)
         return F.linear(x, self.head).float()
 
 

@@ -73,7 +73,8 @@ public sealed class Doctor(int matmulSize = 1024, double secondsPerMeasurement =
         return findings;
     }
 
-    private double Measure(MatmulType type, int device)
+    /// <summary>Matmul GFLOP/s of square <c>matmulSize</c> matrices at the current thread count: the peak that utilisation is a share of.</summary>
+    public double Measure(MatmulType type, int device = -1)
     {
         // A short probe sizes the timed run, so that slow and fast machines both spend about the same time.
         var probe = TorchRuntime.MeasureMatmulGflops(matmulSize, type, 1, device);
