@@ -52,7 +52,7 @@ switch ($verb) {
         exit $status
     }
     'demo'   { Invoke-Setup @('--quiet'); Invoke-Checked dotnet (@($Cli, 'demo') + $rest) }
-    'bench'  { Invoke-Setup @('--quiet'); Invoke-Checked dotnet (@('run', '--project', 'bench', '-c', 'Release', '--') + $rest) }
+    'bench'  { Invoke-Setup @('--quiet', '--for-bench'); Invoke-Checked dotnet (@('run', '--project', 'bench', '-c', 'Release', '--') + $rest) }
     'doctor' { Invoke-Setup @('--quiet'); Invoke-Checked dotnet (@($Cli, 'doctor') + $rest) }
     { $_ -in 'help', '-h', '--help' } {
         'usage: ./run.ps1 {setup|build|test|demo|bench|doctor} [args], or ./run.ps1 <pipeline verb> [args]'

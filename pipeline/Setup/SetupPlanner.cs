@@ -18,9 +18,12 @@ public sealed class SetupPlanner(IHostSystem host, RepositoryLayout layout)
         _ => "x86_64-linux-gnu",
     };
 
+    /// <summary>Where Debian's python3-torch puts the torch package for /usr/bin/python3.</summary>
+    public const string DebianTorchPackage = "/usr/lib/python3/dist-packages/torch/__init__.py";
+
     public static string OpenBlasDirectory => $"/usr/lib/{Multiarch}/openblas-pthread";
 
-    public SetupPlan Plan(bool forTests)
+    public SetupPlan Plan(bool forTests, bool forBench = false)
     {
         var packages = new List<string>();
         var steps = new List<SetupStep>();
@@ -100,6 +103,13 @@ public sealed class SetupPlanner(IHostSystem host, RepositoryLayout layout)
         if (forTests && host.Which("chromium") is null)
         {
             packages.Add("chromium");
+        }
+
+        // The end-to-end benchmark runs a PyTorch GRPO peer (bench/peer) with Debian's python3-torch,
+        // the same libtorch version the shim links, so the comparison is engine against engine.
+        if (forBench && (host.Which("python3") is null || !host.FileExists(DebianTorchPackage)))
+        {
+            packages.Add("python3-torch");
         }
 
         if (host.ReadFile(layout.NativeStamp)?.Trim() != NativeSourceHash())

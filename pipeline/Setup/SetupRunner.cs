@@ -7,13 +7,13 @@ namespace Pipeline.Cli.Setup;
 /// </summary>
 public sealed class SetupRunner(IHostSystem host, RepositoryLayout layout, TextWriter log, bool quiet)
 {
-    public int Run(bool forTests)
+    public int Run(bool forTests, bool forBench = false)
     {
         var planner = new SetupPlanner(host, layout);
-        var plan = planner.Plan(forTests);
+        var plan = planner.Plan(forTests, forBench);
         if (plan.NothingToDo)
         {
-            Say("setup: nothing to do; libtorch, BLAS, native shim" + (forTests ? ", test oracles and chromium" : string.Empty) + " are ready.", force: false);
+            Say("setup: nothing to do; libtorch, BLAS, native shim" + (forTests ? ", test oracles and chromium" : string.Empty) + (forBench ? ", python3-torch" : string.Empty) + " are ready.", force: false);
             return 0;
         }
 
@@ -36,7 +36,7 @@ public sealed class SetupRunner(IHostSystem host, RepositoryLayout layout, TextW
                 log.WriteLine($"setup: missing: {packages}.");
                 log.WriteLine(os.IsDebianFamily
                     ? $"setup: run as root, or install them yourself: sudo apt-get install -y --no-install-recommends {packages}"
-                    : $"setup: on {os.PrettyName}, install the equivalents of these Debian packages (a C++ compiler, cmake, make, node, npm and chromium), " +
+                    : $"setup: on {os.PrettyName}, install the equivalents of these Debian packages (a C++ compiler, cmake, make, node, npm, chromium and python3-torch), " +
                       $"and set {SetupPlanner.LibtorchVariable} to a libtorch >= 1.13 (e.g. the 'torch' folder of a pip-installed torch).");
                 return 1;
             }
@@ -44,7 +44,7 @@ public sealed class SetupRunner(IHostSystem host, RepositoryLayout layout, TextW
             Say($"setup: installing {packages}", force: true);
             Require(host.Run("apt-get", ["update", "-qq"], echo: true), "apt-get update");
             Require(host.Run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", .. plan.MissingPackages], echo: true), $"apt-get install {packages}");
-            plan = planner.Plan(forTests);
+            plan = planner.Plan(forTests, forBench);
             if (plan.MissingPackages.Count > 0)
             {
                 log.WriteLine($"setup: still missing after apt-get: {string.Join(' ', plan.MissingPackages)}");

@@ -43,6 +43,17 @@ public class SetupPlannerTests
     }
 
     [Fact]
+    public void PythonTorchIsInstalledOnlyForBenchmarks()
+    {
+        var host = Stamped(FakeHostSystem.ReadyDebian());
+        host.Commands.Add("python3");
+        Assert.Equal(["python3-torch"], new SetupPlanner(host, Layout).Plan(forTests: true, forBench: true).MissingPackages);
+        Assert.Empty(new SetupPlanner(host, Layout).Plan(forTests: true).MissingPackages);
+        host.Files[SetupPlanner.DebianTorchPackage] = "";
+        Assert.Empty(new SetupPlanner(host, Layout).Plan(forTests: false, forBench: true).MissingPackages);
+    }
+
+    [Fact]
     public void ReferenceBlasIsSwitchedToOpenBlas()
     {
         var host = Stamped(FakeHostSystem.ReadyDebian());
