@@ -1,8 +1,11 @@
-// One whole Llama decoder layer for inference, in a single call: the managed path
+// One whole Llama decoder layer for inference, in a single call: the op-by-op path
 // (model/Policy/LlamaModel.cs, which autograd runs through and which this is tested against)
-// costs ~40 native calls and as many result handles per layer. Here the intermediates go into
-// few buffers, k and v are rotated and written straight into the KV cache, grouped-query heads
-// attend to their shared K/V without copies, and residual adds ride on the GEMMs (beta = 1).
+// costs ~40 native calls, result handles and dispose-scope entries per layer; here there are
+// none of those, and every temporary is freed when the call returns. The ops and their
+// order are the op-by-op path's, so bfloat16 results agree bit for bit. Writing q/k/v and
+// gate/up into column slices of one buffer, rotary into preallocated outputs and residual adds
+// folded into the GEMMs (beta = 1) were measured too: no faster here, slower in bfloat16
+// prefill, and the folded adds round differently.
 #include "tensor_abi.h"
 
 #include <torch/csrc/api/include/torch/version.h>
@@ -21,21 +24,11 @@ at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& w, double eps) {
   return normed.mul_(w);
 }
 
-// out = x W^T (+ b), written into out (which may be a column slice of a wider buffer).
-void linear_into(at::Tensor out, const at::Tensor& x, const at::Tensor& w, const c10::optional<at::Tensor>& b) {
-  if (b.has_value()) at::addmm_out(out, *b, x, w.t());
-  else at::mm_out(out, x, w.t());
-}
-
-// "Rotate half" rotary embedding of x (B, n, T, hs) written into out of the same shape:
-// out = x * cos + cat(-x2, x1) * sin, each product rounded on its own as the op-by-op path
-// does, so bfloat16 results match it bit for bit (x1 c1 + (-(x2 s1)) == x1 c1 - x2 s1 exactly).
-void rotary_into(at::Tensor out, const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) {
+// "Rotate half" rotary embedding of x (B, n, T, hs): x * cos + cat(-x2, x1) * sin.
+at::Tensor rotary(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) {
   const int64_t half = x.size(-1) / 2;
   at::Tensor x1 = x.narrow(-1, 0, half), x2 = x.narrow(-1, half, half);
-  at::mul_out(out, x, cos);
-  out.narrow(-1, 0, half).sub_(x2 * sin.narrow(-1, 0, half));
-  out.narrow(-1, half, half).add_(x1 * sin.narrow(-1, half, half));
+  return x * cos + at::cat({x2.neg(), x1}, -1) * sin;
 }
 
 at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask) {
@@ -74,40 +67,29 @@ PT_API at::Tensor* pt_llama_layer(const at::Tensor* x_h, const at::Tensor* cos_h
       throw std::invalid_argument("KV cache shape does not fit the layer and call");
     if (mask.dim() != 4 || mask.size(0) != B || mask.size(2) != Tq || mask.size(3) != S)
       throw std::invalid_argument("mask must be (B, 1, T, S)");
-    const int64_t nq = nh * hs, nk = nkv * hs;
+    const int64_t nq = nh * hs;
 
     // Attention half.
     at::Tensor x2 = x.reshape({B * Tq, C});
     at::Tensor h = rms_norm(x2, T(w[0]), eps);
-    at::Tensor qkv = at::empty({B * Tq, nq + 2 * nk}, h.options());
-    linear_into(qkv.narrow(1, 0, nq), h, wq, opt(2));
-    linear_into(qkv.narrow(1, nq, nk), h, wk, opt(4));
-    linear_into(qkv.narrow(1, nq + nk, nk), h, wv, opt(6));
-    at::Tensor q = qkv.narrow(1, 0, nq).view({B, Tq, nh, hs}).transpose(1, 2);            // (B, nh, T, hs)
-    at::Tensor k = qkv.narrow(1, nq, nk).view({B, Tq, nkv, hs}).transpose(1, 2);          // (B, nkv, T, hs)
-    at::Tensor v = qkv.narrow(1, nq + nk, nk).view({B, Tq, nkv, hs}).transpose(1, 2);     // (B, nkv, T, hs)
-    at::Tensor qr = at::empty({B, nh, Tq, hs}, h.options());
-    rotary_into(qr, q, cos, sin);
-    rotary_into(keys.narrow(2, start, Tq), k, cos, sin);
+    at::Tensor q = at::linear(h, wq, opt(2)).view({B, Tq, nh, hs}).transpose(1, 2);     // (B, nh, T, hs)
+    at::Tensor k = at::linear(h, wk, opt(4)).view({B, Tq, nkv, hs}).transpose(1, 2);    // (B, nkv, T, hs)
+    at::Tensor v = at::linear(h, wv, opt(6)).view({B, Tq, nkv, hs}).transpose(1, 2);    // (B, nkv, T, hs)
+    at::Tensor qr = rotary(q, cos, sin);
+    keys.narrow(2, start, Tq).copy_(rotary(k, cos, sin));
     values.narrow(2, start, Tq).copy_(v);
     at::Tensor K = keys.narrow(2, 0, S), V = values.narrow(2, 0, S);                      // (B, nkv, S, hs)
 
-    // The g query heads sharing a K/V head (consecutive) become g*T queries against it; the
-    // attention kernel is the one the op-by-op path calls, so both agree to the last bit.
-    at::Tensor qg = qr.view({B, nkv, g * Tq, hs});                                          // (B, nkv, g*T, hs)
+    // The g query heads sharing a K/V head (consecutive) become g*T queries against it.
+    at::Tensor qg = qr.reshape({B, nkv, g * Tq, hs});                                         // (B, nkv, g*T, hs)
     at::Tensor mg = Tq == 1 || g == 1 ? mask : mask.repeat({1, 1, g, 1});                  // (B, 1, g*T or 1, S)
     at::Tensor y = attention(qg, K, V, mg).view({B, nh, Tq, hs}).transpose(1, 2).reshape({B * Tq, nq});
-    // Residual adds stay separate from the GEMMs: fused (beta = 1) they round differently in bfloat16.
     at::Tensor xa = x2 + at::linear(y, T(w[7]), opt(8));                                   // x + o(y)
 
     // MLP half: down(silu(gate(h)) * up(h)).
     h = rms_norm(xa, T(w[9]), eps);
-    const int64_t I = T(w[10]).size(0);
-    at::Tensor gu = at::empty({B * Tq, 2 * I}, h.options());
-    at::Tensor gate = gu.narrow(1, 0, I), up = gu.narrow(1, I, I);
-    linear_into(gate, h, T(w[10]), opt(11));
-    linear_into(up, h, T(w[12]), opt(13));
-    at::silu_(gate).mul_(up);
+    at::Tensor gate = at::linear(h, T(w[10]), opt(11));
+    at::silu_(gate).mul_(at::linear(h, T(w[12]), opt(13)));
     xa.add_(at::linear(gate, T(w[14]), opt(15)));                                          // x + down(...)
     return xa.view({B, Tq, C});
   });
