@@ -1,7 +1,7 @@
 // One whole Llama decoder layer for inference, in a single call: the op-by-op path
 // (model/Policy/LlamaModel.cs, which autograd runs through and which this is tested against)
 // costs ~40 native calls, result handles and dispose-scope entries per layer; here there are
-// none of those, and every temporary is freed when the call returns. The ops and their
+// none of those. The ops and their
 // order are the op-by-op path's, so bfloat16 results agree bit for bit. Writing q/k/v and
 // gate/up into column slices of one buffer, rotary into preallocated outputs and residual adds
 // folded into the GEMMs (beta = 1) were measured too: no faster here, slower in bfloat16
@@ -69,27 +69,38 @@ PT_API at::Tensor* pt_llama_layer(const at::Tensor* x_h, const at::Tensor* cos_h
       throw std::invalid_argument("mask must be (B, 1, T, S)");
     const int64_t nq = nh * hs;
 
-    // Attention half.
+    // Each temporary is dropped as soon as it is consumed: a smaller peak keeps the allocator on
+    // warm memory (fresh pages cost as much as the GEMMs here; see Mlp.Forward).
     at::Tensor x2 = x.reshape({B * Tq, C});
-    at::Tensor h = rms_norm(x2, T(w[0]), eps);
-    at::Tensor q = at::linear(h, wq, opt(2)).view({B, Tq, nh, hs}).transpose(1, 2);     // (B, nh, T, hs)
-    at::Tensor k = at::linear(h, wk, opt(4)).view({B, Tq, nkv, hs}).transpose(1, 2);    // (B, nkv, T, hs)
-    at::Tensor v = at::linear(h, wv, opt(6)).view({B, Tq, nkv, hs}).transpose(1, 2);    // (B, nkv, T, hs)
-    at::Tensor qr = rotary(q, cos, sin);
-    keys.narrow(2, start, Tq).copy_(rotary(k, cos, sin));
-    values.narrow(2, start, Tq).copy_(v);
-    at::Tensor K = keys.narrow(2, 0, S), V = values.narrow(2, 0, S);                      // (B, nkv, S, hs)
-
-    // The g query heads sharing a K/V head (consecutive) become g*T queries against it.
-    at::Tensor qg = qr.reshape({B, nkv, g * Tq, hs});                                         // (B, nkv, g*T, hs)
-    at::Tensor mg = Tq == 1 || g == 1 ? mask : mask.repeat({1, 1, g, 1});                  // (B, 1, g*T or 1, S)
-    at::Tensor y = attention(qg, K, V, mg).view({B, nh, Tq, hs}).transpose(1, 2).reshape({B * Tq, nq});
+    at::Tensor y;
+    {
+      at::Tensor h = rms_norm(x2, T(w[0]), eps);
+      at::Tensor qg;
+      {
+        at::Tensor q = at::linear(h, wq, opt(2)).view({B, Tq, nh, hs}).transpose(1, 2);  // (B, nh, T, hs)
+        // The g query heads sharing a K/V head (consecutive) become g*T queries against it.
+        qg = rotary(q, cos, sin).reshape({B, nkv, g * Tq, hs});                           // (B, nkv, g*T, hs)
+      }
+      {
+        at::Tensor k = at::linear(h, wk, opt(4)).view({B, Tq, nkv, hs}).transpose(1, 2); // (B, nkv, T, hs)
+        keys.narrow(2, start, Tq).copy_(rotary(k, cos, sin));
+      }
+      values.narrow(2, start, Tq).copy_(at::linear(h, wv, opt(6)).view({B, Tq, nkv, hs}).transpose(1, 2));
+      h.reset();
+      at::Tensor mg = Tq == 1 || g == 1 ? mask : mask.repeat({1, 1, g, 1});             // (B, 1, g*T or 1, S)
+      y = attention(qg, keys.narrow(2, 0, S), values.narrow(2, 0, S), mg)               // K, V (B, nkv, S, hs)
+              .view({B, nh, Tq, hs}).transpose(1, 2).reshape({B * Tq, nq});
+    }
     at::Tensor xa = x2 + at::linear(y, T(w[7]), opt(8));                                   // x + o(y)
+    y.reset();
 
     // MLP half: down(silu(gate(h)) * up(h)).
-    h = rms_norm(xa, T(w[9]), eps);
-    at::Tensor gate = at::linear(h, T(w[10]), opt(11));
-    at::silu_(gate).mul_(at::linear(h, T(w[12]), opt(13)));
+    at::Tensor gate;
+    {
+      at::Tensor h = rms_norm(xa, T(w[9]), eps);
+      gate = at::linear(h, T(w[10]), opt(11));
+      at::silu_(gate).mul_(at::linear(h, T(w[12]), opt(13)));
+    }
     xa.add_(at::linear(gate, T(w[14]), opt(15)));                                          // x + down(...)
     return xa.view({B, Tq, C});
   });
