@@ -68,6 +68,17 @@ public class FusedLayerTests
         Assert.True(reference.SelectMany(r => r).Select(Math.Abs).Max() > 0.1); // logits far from zero, so the tolerance bites
     }
 
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void InBFloat16FusedLayersGiveTheSameBits(string variant)
+    {
+        // Same ops in the same order: in bfloat16, where any reassociation would show, the logits are identical.
+        using var model = LlamaModel.Create(Config(variant), seed: 22, ScalarType.BFloat16);
+        var reference = CachedLogits(model, fused: false);
+        var fused = CachedLogits(model, fused: true);
+        Assert.Equal(reference, fused);
+    }
+
     [Fact]
     public void FusedLayerRefusesToRunUnderAutograd()
     {
