@@ -10,7 +10,7 @@ namespace Pipeline.Bench.Policy;
 /// Prefill and decode tokens/s of our generator next to the same model and batch in PyTorch eager
 /// (bench/peer/policy_peer.py, run with /usr/bin/python3 in the same invocation).
 /// <c>dotnet run -c Release --project bench -- policy-side-by-side [--sizes 10m,100m] [--batches 1,16,64]
-/// [--prompt-len 32] [--new-tokens 16] [--dtype float32] [--peer-dtype float32] [--threads 2] [--repeats 3]</c>
+/// [--prompt-len 32] [--new-tokens 16] [--dtype float32] [--peer-dtype float32] [--threads 2] [--repeats 3] [--op-by-op]</c>
 /// Prefill: prompt tokens / time of the first step (whole prompt + first sample). Decode: the
 /// further tokens / the rest of the time, greedy, no stops, so every row runs to length. Both
 /// sides time the same phases inside one call and keep the best of --repeats runs.
@@ -34,15 +34,17 @@ public static class PolicySideBySide
         var dtype = dtypeName == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
         var threads = int.Parse(Arg("--threads", "2"), CultureInfo.InvariantCulture);
         var peer = Arg("--peer", Path.Combine(FindRepoRoot(), "bench", "peer", "policy_peer.py"));
+        var opByOp = args.Contains("--op-by-op"); // our layers op by op instead of one native call each (to measure the fusion)
         torch.set_num_threads(threads);
 
-        Console.WriteLine($"prompt {promptLen} tokens, {newTokens} new tokens, ours {dtypeName}, torch {peerDType}, {threads} threads, best of {repeats}");
+        Console.WriteLine($"prompt {promptLen} tokens, {newTokens} new tokens, ours {dtypeName}{(opByOp ? " op by op" : "")}, torch {peerDType}, {threads} threads, best of {repeats}");
         Console.WriteLine("| model | batch | ours prefill tok/s | torch prefill tok/s | ratio | ours decode tok/s | torch decode tok/s | ratio |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var size in sizes)
         {
             var config = PolicyBenchConfigs.ByName(size);
             using var model = LlamaModel.Create(config, seed: 0, dtype);
+            model.UseFusedLayers = !opByOp;
             foreach (var batch in batches)
             {
                 var o = Ours(model, batch, promptLen, newTokens, repeats);

@@ -34,14 +34,24 @@ public sealed class KvCache : IDisposable
     public (Tensor Keys, Tensor Values) Append(int layer, Tensor k, Tensor v)
     {
         var T = k.size(2);
-        if (Length + T > Capacity)
-        {
-            throw new InvalidOperationException($"KV cache holds {Capacity} positions; {Length} are used and {T} more were written");
-        }
+        EnsureRoom(T);
         using (var dk = _keys[layer].narrow(2, Length, T)) dk.copy_(k);
         using (var dv = _values[layer].narrow(2, Length, T)) dv.copy_(v);
         return (_keys[layer].narrow(2, 0, Length + T), _values[layer].narrow(2, 0, Length + T)); // (B, nkv, S, hs)
     }
+
+    internal void EnsureRoom(long t)
+    {
+        if (Length + t > Capacity)
+        {
+            throw new InvalidOperationException($"KV cache holds {Capacity} positions; {Length} are used and {t} more were written");
+        }
+    }
+
+    /// <summary>The layer's whole key buffer (B, nkv, capacity, hs), for kernels that write it themselves.</summary>
+    internal Tensor Keys(int layer) => _keys[layer];
+
+    internal Tensor Values(int layer) => _values[layer];
 
     /// <summary>Called by the model once every layer has appended this call's positions.</summary>
     internal void Advance(int t) => Length += t;

@@ -161,6 +161,16 @@ public sealed class LlamaModel : IDisposable
     private readonly List<(string Name, Tensor Tensor)> _params = [];
     private readonly Tensor embed_tokens;   // (V, C)
     private readonly DecoderLayer[] layers;
+    private readonly Tensor?[][] _layerWeights; // per layer, as FusedWeightNames; null where the config has no such bias
+
+    // In the order FusedLayers.LlamaDecoderLayer takes them.
+    private static readonly string[] FusedWeightNames =
+    [
+        "input_layernorm.weight", "self_attn.q_proj.weight", "self_attn.q_proj.bias", "self_attn.k_proj.weight", "self_attn.k_proj.bias",
+        "self_attn.v_proj.weight", "self_attn.v_proj.bias", "self_attn.o_proj.weight", "self_attn.o_proj.bias",
+        "post_attention_layernorm.weight", "mlp.gate_proj.weight", "mlp.gate_proj.bias", "mlp.up_proj.weight", "mlp.up_proj.bias",
+        "mlp.down_proj.weight", "mlp.down_proj.bias",
+    ];
     private readonly RmsNorm norm;
     private readonly Tensor lm_head;        // (V, C); the embedding itself when tied
     private readonly Rotary _rotary;
@@ -182,6 +192,7 @@ public sealed class LlamaModel : IDisposable
 
         embed_tokens = Param("model.embed_tokens.weight", V, C);
         layers = new DecoderLayer[config.NumHiddenLayers];
+        _layerWeights = new Tensor?[config.NumHiddenLayers][];
         for (var i = 0; i < layers.Length; i++)
         {
             var p = $"model.layers.{i}.";
@@ -196,6 +207,7 @@ public sealed class LlamaModel : IDisposable
             layers[i] = new DecoderLayer(
                 new RmsNorm(Param(p + "input_layernorm.weight", C), config.RmsNormEps), attn,
                 new RmsNorm(Param(p + "post_attention_layernorm.weight", C), config.RmsNormEps), mlp);
+            _layerWeights[i] = [.. FusedWeightNames.Select(n => _params.FirstOrDefault(t => t.Name == p + n).Tensor)];
         }
         norm = new RmsNorm(Param("model.norm.weight", C), config.RmsNormEps);
         lm_head = config.TieWordEmbeddings ? embed_tokens : Param("lm_head.weight", V, C); // weight tying: one tensor, two roles
@@ -205,6 +217,12 @@ public sealed class LlamaModel : IDisposable
     public LlamaConfig Config { get; }
     public ScalarType DType { get; }
     public Device Device { get; }
+
+    /// <summary>
+    /// Whether cached forwards without autograd run each decoder layer as one native call (the
+    /// default) instead of op by op; off only to compare the two.
+    /// </summary>
+    public bool UseFusedLayers { get; set; } = true;
 
     /// <summary>Parameters in checkpoint order, named as Hugging Face names them (a tied lm_head is not listed).</summary>
     public IReadOnlyList<(string Name, Tensor Tensor)> NamedParameters => _params;
@@ -304,9 +322,16 @@ public sealed class LlamaModel : IDisposable
         }
         var (cos, sin) = _rotary.Angles(positions, DType);           // (B, 1, T, hs)
         var x = F.embedding(inputIds, embed_tokens);                 // (B, T, C)
-        foreach (var layer in layers)
+        // Without autograd and with a cache (generation), each layer is one native call; the
+        // layer-by-layer path below is its reference and what training runs through.
+        var fused = cache is not null && UseFusedLayers && !torch.is_grad_enabled();
+        if (fused) cache!.EnsureRoom(T);
+        for (var i = 0; i < layers.Length; i++)
         {
-            var next = layer.Forward(x, cos, sin, mask, cache);
+            var next = fused
+                ? FusedLayers.LlamaDecoderLayer(x, cos, sin, mask, cache!.Keys(i), cache.Values(i), cache.Length, _layerWeights[i],
+                    Config.NumAttentionHeads, Config.NumKeyValueHeads, Config.RmsNormEps)
+                : layers[i].Forward(x, cos, sin, mask, cache);
             x.Dispose(); // the residual stream is read once per layer; free it now rather than at the caller's scope end
             x = next;
         }

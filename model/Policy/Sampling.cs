@@ -54,7 +54,6 @@ public static class Sampler
     public static (Tensor Tokens, Tensor LogProbs) Sample(Tensor logits, SamplingOptions o, Generator? generator)
     {
         var scaled = o.Greedy || o.Temperature == 1.0 ? logits : logits / o.Temperature;   // (B, V)
-        var logp = scaled.log_softmax(-1);                                                    // (B, V)
         Tensor tokens;
         if (o.Greedy)
         {
@@ -65,7 +64,8 @@ public static class Sampler
             var filtered = Filter(scaled, o.TopK, o.TopP);
             tokens = torch.multinomial(filtered.softmax(-1), 1, generator: generator);        // (B, 1)
         }
-        return (tokens.squeeze(1), logp.gather(1, tokens).squeeze(1));
+        // log_softmax at one token per row: x_t - logsumexp(x), without writing all B x V log-probs.
+        return (tokens.squeeze(1), (scaled.gather(1, tokens) - scaled.logsumexp(-1, keepdim: true)).squeeze(1));
     }
 
     /// <summary>Sets logits outside top-k and outside the top-p nucleus to -inf; the most likely token always stays.</summary>
