@@ -49,8 +49,9 @@ public class SupervisedTrainerTests
     }
 
     [Fact]
-    public void StepLossIsTheBatchTokenMeanNllBeforeTheUpdateHoweverItIsMicroBatched()
+    public void StepLossAndGradientAreTheBatchTokenMeanNllsHoweverItIsMicroBatched()
     {
+        var norms = new List<double>();
         foreach (var micro in new[] { 1, 2, 4 })
         {
             using var policy = Policy();
@@ -60,7 +61,11 @@ public class SupervisedTrainerTests
             var stats = trainer.Step(Examples);
             Assert.Equal(reference, stats.Loss, 5);
             Assert.Equal(14, stats.Tokens);
+            norms.Add(stats.GradNorm);
         }
+
+        // The accumulated gradient (its norm before clipping) is the whole batch's, not a sum of micro-batch means.
+        Assert.All(norms, n => Assert.Equal(norms[^1], n, 4));
     }
 
     [Fact]
