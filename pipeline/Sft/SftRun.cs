@@ -50,7 +50,7 @@ public static class SftRun
         note?.Invoke(string.Create(CultureInfo.InvariantCulture, $"sft: {examples.Count} examples ({(datasetPath is null ? $"task {config.Task.Name} reference solutions" : datasetPath)}), {config.Sft.Steps} steps of {config.Sft.BatchSize}, model {config.Model.Type}; initial NLL {initial:F3}"));
 
         Directory.CreateDirectory(dir);
-        using (var metrics = new StreamWriter(Path.Combine(dir, MetricsFile)))
+        using (var metrics = new StreamWriter(Path.Combine(dir, MetricsFile)) { AutoFlush = true })
         {
             int every = Math.Max(1, config.Sft.Steps / 10);
             trainer.Run(s =>
