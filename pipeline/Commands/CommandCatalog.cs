@@ -10,6 +10,7 @@ public static class CommandCatalog
         var root = new RootCommand("pipeline: reinforcement learning from verifiable rewards (GRPO family) on libtorch.");
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(SftCommand.Create());
         root.Subcommands.Add(RolloutsCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());

@@ -44,6 +44,9 @@ public sealed record RunConfig
 
     public PipelineSection Pipeline { get; init; } = new();
 
+    /// <summary>The supervised warm start (pipeline sft, pipeline demo).</summary>
+    public SftSection Sft { get; init; } = new();
+
     /// <summary>Versions generation may lag the trainer: 0 in sync mode.</summary>
     public int EffectiveMaxStaleness => Training.Mode == "async" ? Training.MaxStaleness : 0;
 
@@ -121,6 +124,8 @@ public sealed record RunConfig
         Check(t.CheckpointEvery >= 0, $"training.checkpoint_every: {t.CheckpointEvery} must be >= 0 (0 = only on stop).");
         Check(t.KeepCheckpoints >= 1, $"training.keep_checkpoints: {t.KeepCheckpoints} must be at least 1.");
         Check(t.RollEvery >= 1, $"training.roll_every: {t.RollEvery} must be at least 1.");
+
+        errors.AddRange(Sft.Validate());
 
         try
         {
