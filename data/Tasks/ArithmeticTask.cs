@@ -11,12 +11,17 @@ namespace Pipeline.Data.Tasks;
 /// Difficulty d gives operands of up to d+1 digits and 1 + (d−1)/3 operations; subtraction joins
 /// the chains from d = 4. Chains are left-associative and written with explicit parentheses, so
 /// no precedence knowledge is tested by accident.
+/// "addition" is the same generator with + only: the skill a model of a few hundred thousand
+/// parameters acquires in minutes on a CPU, which is what the demo needs.
 /// </summary>
-public sealed class ArithmeticTask : ITask
+public sealed class ArithmeticTask(string name = ArithmeticTask.TaskName, bool additionOnly = false) : ITask
 {
     public const string TaskName = "arithmetic";
+    public const string AdditionName = "addition";
 
-    public string Name => TaskName;
+    public static ArithmeticTask Addition() => new(AdditionName, additionOnly: true);
+
+    public string Name => name;
     public string VerifierName => MathAnswerVerifier.DefaultName;
     public int MaxDifficulty => 10;
 
@@ -27,7 +32,7 @@ public sealed class ArithmeticTask : ITask
     {
         var digits = Digits(difficulty);
         var ops = Operations(difficulty);
-        var operators = difficulty >= 4 ? "+-*" : "+*";
+        var operators = additionOnly ? "+" : difficulty >= 4 ? "+-*" : "+*";
         var value = Operand(ref random, digits);
         var expression = value.ToString(CultureInfo.InvariantCulture);
         var steps = new List<string>(ops);
@@ -55,10 +60,10 @@ public sealed class ArithmeticTask : ITask
         };
         return new Problem
         {
-            Id = ProblemGenerator.IdFor(TaskName, expression),
+            Id = ProblemGenerator.IdFor(name, expression),
             Prompt = $"Compute {expression}. {ProblemGenerator.FormatInstruction}",
             Answer = answer,
-            Task = TaskName,
+            Task = name,
             Difficulty = difficulty,
             Hints = hints,
             Solution = ProblemGenerator.Completion(steps, answer),

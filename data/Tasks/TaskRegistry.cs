@@ -9,6 +9,7 @@ public sealed class TaskRegistry
     {
         var r = new TaskRegistry();
         r.Register(new ArithmeticTask());
+        r.Register(ArithmeticTask.Addition());
         r.Register(new CountdownTask());
         r.Register(new StringFunctionsTask());
         return r;

@@ -15,9 +15,9 @@ public class TaskTests
     [Fact]
     public void RegistryListsNamesAndRejectsUnknownOnes()
     {
-        Assert.Equal(new[] { "arithmetic", "countdown", "string_functions" }, Tasks.Names);
+        Assert.Equal(new[] { "addition", "arithmetic", "countdown", "string_functions" }, Tasks.Names);
         var e = Assert.Throws<ArgumentException>(() => Tasks.Get("sudoku"));
-        Assert.Contains("valid names: arithmetic, countdown, string_functions", e.Message);
+        Assert.Contains("valid names: addition, arithmetic, countdown, string_functions", e.Message);
     }
 
     [Theory]
@@ -100,6 +100,24 @@ public class TaskTests
                 Assert.Equal(ArithmeticTask.Operations(d), expression.Count(c => c is '+' or '*' || c == '-'));
                 Assert.All(expression.Split(' ', '(', ')').Where(t => t.Length > 0 && char.IsDigit(t[0])),
                     t => Assert.InRange(t.Length, Math.Max(1, d), d + 1));
+            }
+        }
+    }
+
+    [Fact]
+    public void AdditionIsArithmeticWithPlusOnly()
+    {
+        var task = Tasks.Get("addition");
+        for (var d = 1; d <= 10; d++)
+        {
+            foreach (var p in ProblemGenerator.Generate(task, new TaskOptions { Difficulty = d, Seed = 5 }, ProblemSplit.Train, 10))
+            {
+                var expression = p.Metadata["expression"];
+                Assert.Equal("addition", p.Task);
+                Assert.Equal(EvaluateLeftToRight(expression), BigInteger.Parse(p.Answer));
+                Assert.Equal(ArithmeticTask.Operations(d), expression.Count(c => c == '+'));
+                Assert.DoesNotContain('*', expression);
+                Assert.DoesNotContain(" - ", expression);
             }
         }
     }
