@@ -19,8 +19,12 @@ public sealed class GenerateBatcher(PolicyWeights weights, int parallelism, int 
     private int _running;
     private Exception? _failed;
 
-    /// <summary>Completions of one group's rows, the weights' version and when its call started (a <see cref="Stopwatch"/> timestamp).</summary>
-    public readonly record struct Generated(IReadOnlyList<Completion> Completions, long Version, long Started);
+    /// <summary>
+    /// Completions of one group's rows, the weights' version, when its call started (a
+    /// <see cref="Stopwatch"/> timestamp) and the group's share of the call's rows, so that the
+    /// groups' generation times add up to the calls' and not to a multiple of them.
+    /// </summary>
+    public readonly record struct Generated(IReadOnlyList<Completion> Completions, long Version, long Started, double Share);
 
     /// <summary>Generates <paramref name="prompts"/> (one group) in the next call that has room for them.</summary>
     public Task<Generated> GenerateAsync(GroupRequest message, int[][] prompts, SamplingOptions sampling)
@@ -96,7 +100,8 @@ public sealed class GenerateBatcher(PolicyWeights weights, int parallelism, int 
             int offset = 0;
             foreach (var p in batch)
             {
-                p.Done.TrySetResult(new Generated([.. result.Completions.Skip(offset).Take(p.Prompts.Length)], version, started));
+                p.Done.TrySetResult(new Generated(
+                    [.. result.Completions.Skip(offset).Take(p.Prompts.Length)], version, started, (double)p.Prompts.Length / request.Prompts.Count));
                 offset += p.Prompts.Length;
             }
         }

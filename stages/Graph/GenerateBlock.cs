@@ -35,17 +35,17 @@ public static class GenerateBlock
             if (guided.NewTokens(sampling) is var n && n == 0)
             {
                 probe?.Enter("generate", request);
-                generated = new([.. prompts.Select(_ => new Completion([], [], Completion.Stop))], weights.Version, Stopwatch.GetTimestamp());
+                generated = new([.. prompts.Select(_ => new Completion([], [], Completion.Stop))], weights.Version, Stopwatch.GetTimestamp(), 1.0);
             }
             else
             {
                 generated = await batcher.GenerateAsync(request, prompts, n == sampling.MaxNewTokens ? sampling : sampling with { MaxNewTokens = n })
                     .WaitAsync(ct).ConfigureAwait(false);
             }
-            var (completions, version, started) = generated;
+            var (completions, version, started, share) = generated;
             if (completions.Count != request.GroupSize)
                 throw new InvalidOperationException($"the policy returned {completions.Count} completions for a group of {request.GroupSize} (group {request.GroupId}).");
-            double ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            double ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds * share;
             var rollouts = new Rollout[request.GroupSize];
             for (int i = 0; i < rollouts.Length; i++)
             {
@@ -70,6 +70,6 @@ public static class GenerateBlock
             }
             probe?.Exit("generate", request);
             return rollouts;
-        }, options.ToDataflow(ct));
+        }, dataflow);
     }
 }
