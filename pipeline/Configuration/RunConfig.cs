@@ -265,7 +265,7 @@ public sealed record PipelineSection
     public int MetricsCapacity { get; init; } = 4;
     public double VerifyTimeoutMs { get; init; } = 10_000;
     public int GenerateBatchRows { get; init; } = 64;
-    public double GenerateBatchWaitMs { get; init; }
+    public double GenerateBatchWaitMs { get; init; } = 2;
 
     public GraphOptions ToGraphOptions() => new()
     {
