@@ -77,7 +77,7 @@ public sealed class GenerateBatcher(PolicyWeights weights, int parallelism, int 
         var entered = new List<Pending>(batch.Count);
         try
         {
-            if (wait > TimeSpan.Zero)
+            if (wait > TimeSpan.Zero && batch.Sum(p => p.Prompts.Length) < maxRows)
             {
                 await Task.Delay(wait, ct).ConfigureAwait(false);
                 lock (_lock) TakeCompatible(batch);

@@ -109,6 +109,21 @@ public class GenerateBatchingTests
     }
 
     [Fact]
+    public async Task AFreeSlotWaitsForLateGroupsWhenAsked()
+    {
+        using var policy = new GatedPolicy(Tiny());
+        policy.Release.SetResult();
+        using var weights = new PolicyWeights(policy, separateCopy: false, 0, 1);
+        var batcher = new GenerateBatcher(weights, 1, 64, TimeSpan.FromMilliseconds(500), null, CancellationToken.None);
+        int[][] rows = [[5, 6, 7], [5, 6, 7]];
+        var first = batcher.GenerateAsync(Group(0, 2), rows, Sampling);
+        await Task.Delay(20);
+        var late = batcher.GenerateAsync(Group(1, 2), rows, Sampling);
+        await Task.WhenAll(first, late);
+        Assert.Equal([4], policy.Calls);
+    }
+
+    [Fact]
     public async Task APolicyFaultFailsTheBlockAndEveryWaitingGroup()
     {
         using var policy = new GatedPolicy(Tiny()) { Fault = new InvalidOperationException("engine broke") };
