@@ -58,7 +58,9 @@ public sealed class PolicyGenerator(LlamaModel model, ITokenizer? tokenizer = nu
         var next = new long[B];
 
         using var inference = torch.inference_mode();
-        using var generator = o.Greedy ? null : new Generator(o.Seed, model.Device);
+        if (request.RowSeeds is { } seeds && seeds.Count != B) throw new ArgumentException($"{seeds.Count} row seeds for {B} prompts");
+        using var rowSampler = o.Greedy || request.RowSeeds is null ? null : new RowSampler(request.RowSeeds, o.MaxNewTokens, model.Device);
+        using var generator = o.Greedy || rowSampler is not null ? null : new Generator(o.Seed, model.Device);
         using var cache = new KvCache(model.Config, B, capacity, model.DType, model.Device);
         using var validT = torch.tensor(valid, [B, capacity], device: model.Device).DetachFromDisposeScope();
         using var padT = torch.tensor(pad, device: model.Device).DetachFromDisposeScope();
@@ -88,7 +90,7 @@ public sealed class PolicyGenerator(LlamaModel model, ITokenizer? tokenizer = nu
                     var mask = LlamaModel.AttentionMask(validT.narrow(1, 0, slot + 1), slot, 1);   // (B, 1, 1, S)
                     logits = model.Forward(input, positions, mask, cache);                         // (B, 1, V)
                 }
-                var (tok, lp) = Sampler.Sample(logits.select(1, 0), o, generator);                 // (B), (B)
+                var (tok, lp) = rowSampler?.Sample(logits.select(1, 0), o, step) ?? Sampler.Sample(logits.select(1, 0), o, generator); // (B), (B)
                 torch.cat([tok.to(ScalarType.Float64), lp.to(ScalarType.Float64)]).cpu().CopyTo<double>(host);
             }
 

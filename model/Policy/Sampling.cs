@@ -30,7 +30,11 @@ public enum FinishReason
 }
 
 /// <summary>Prompts (token ids, any lengths) and how to continue them.</summary>
-public sealed record GenerationRequest(int[][] PromptIds, SamplingOptions Options);
+public sealed record GenerationRequest(int[][] PromptIds, SamplingOptions Options)
+{
+    /// <summary>One seed per row: each row then samples from its own stream (<see cref="RowSampler"/>) instead of one stream seeded by Options.Seed.</summary>
+    public IReadOnlyList<ulong>? RowSeeds { get; init; }
+}
 
 /// <summary>
 /// One row's completion: its tokens (a stop token that ended it included), the log-prob of each

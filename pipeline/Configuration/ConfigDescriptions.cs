@@ -139,6 +139,8 @@ public static class ConfigDescriptions
         ["pipeline.sample_capacity"] = "Queue bound of the prompt sampler.",
         ["pipeline.generate_capacity"] = "Queue bound of generation.",
         ["pipeline.generate_parallelism"] = "Concurrent generation calls.",
+        ["pipeline.generate_batch_rows"] = "Most rows (groups x group size) one generation call batches from the groups waiting; 0 = one call per group.",
+        ["pipeline.generate_batch_wait_ms"] = "How long a free generation call waits for more groups to batch (in sync mode the first group of a step otherwise goes alone); 0 takes only those already waiting.",
         ["pipeline.verify_capacity"] = "Queue bound of verification.",
         ["pipeline.verify_parallelism"] = "Concurrent verifier calls.",
         ["pipeline.group_filter_capacity"] = "Queue bound of the group filter.",

@@ -258,7 +258,7 @@ public sealed record TrainingSection
 public sealed record PipelineSection
 {
     public int SampleCapacity { get; init; } = 4;
-    public int GenerateCapacity { get; init; } = 2;
+    public int GenerateCapacity { get; init; } = 16;
     public int GenerateParallelism { get; init; } = 1;
     public int VerifyCapacity { get; init; } = 64;
     public int VerifyParallelism { get; init; } = 4;
@@ -269,6 +269,8 @@ public sealed record PipelineSection
     public int LogCapacity { get; init; } = 2;
     public int MetricsCapacity { get; init; } = 4;
     public double VerifyTimeoutMs { get; init; } = 10_000;
+    public int GenerateBatchRows { get; init; } = 64;
+    public double GenerateBatchWaitMs { get; init; } = 2;
 
     public GraphOptions ToGraphOptions() => new()
     {
@@ -282,5 +284,6 @@ public sealed record PipelineSection
         Log = new BlockOptions(LogCapacity),
         Metrics = new BlockOptions(MetricsCapacity),
         VerifyTimeout = TimeSpan.FromMilliseconds(VerifyTimeoutMs),
+        GenerateBatching = new GenerateBatching(GenerateBatchRows, TimeSpan.FromMilliseconds(GenerateBatchWaitMs)),
     };
 }

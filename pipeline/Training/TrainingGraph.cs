@@ -42,7 +42,7 @@ public static class TrainingGraph
 
         // Blocks, in the order data flows through them.
         var sample = new SampleBlock(parts.Sampler, plan, settings, ledger, options.Sample, probe, ct);
-        var generate = GenerateBlock.Create(weights, parts.Tokenizer, sampling, options.Generate, probe, ct);
+        var generate = GenerateBlock.Create(weights, parts.Tokenizer, sampling, options.Generate, probe, ct, options.GenerateBatching);
         var verify = VerifyBlock.Create(parts.Verifier, new CorrectnessRule(config.Task.CorrectnessComponent), options.VerifyTimeout, options.Verify, probe, ct);
         var groupFilter = new GroupFilterBlock(
             algorithm.CreateGroupFilter(), algorithm.CreateGroupReward(), parts.Sampler, sample, plan,

@@ -49,6 +49,9 @@ public sealed record GraphOptions
     /// <summary>Wall-clock bound of one verifier call; an overrun fails that rollout, not the run.</summary>
     public TimeSpan VerifyTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Groups sharing one policy call; off by default here, the run config turns it on.</summary>
+    public GenerateBatching GenerateBatching { get; init; } = GenerateBatching.Off;
+
     public void Validate()
     {
         Sample.Validate("sample");
@@ -60,6 +63,7 @@ public sealed record GraphOptions
         Train.Validate("train");
         Log.Validate("log");
         Metrics.Validate("metrics");
+        GenerateBatching.Validate();
         if (VerifyTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(VerifyTimeout), VerifyTimeout, "pipeline.verify_timeout_ms must be positive.");
     }
 }

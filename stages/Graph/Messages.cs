@@ -57,6 +57,7 @@ public sealed record Rollout
     public required string CompletionText { get; init; }
     public required string FinishReason { get; init; }
     public bool Truncated { get; init; }
+    /// <summary>Wall time of the group's generation call; a call batching several groups is shared among them by rows.</summary>
     public double GenerationMs { get; init; }
 
     // Set by Verify.

@@ -132,7 +132,8 @@ public sealed class StageUtilisation : IBlockProbe
         public void Advance(long now)
         {
             if (now <= _since) return;
-            Busy += (now - _since) * InFlight;
+            // A batched call works on several messages with one worker: busy is capped at the workers.
+            Busy += (now - _since) * Math.Min(InFlight, Parallelism);
             _since = now;
         }
     }

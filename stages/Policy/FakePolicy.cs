@@ -37,7 +37,7 @@ public sealed class FakePolicy : IPolicyModel
         var stop = request.Sampling.StopIds;
         for (int i = 0; i < completions.Length; i++)
         {
-            ulong state = TokenSampler.RowState(request.Seed ^ Hash(request.Prompts[i]), i);
+            ulong state = request.RowSeed(i) ^ Hash(request.Prompts[i]);
             int max = Math.Min(request.Sampling.MaxNewTokens, _options.MaxLength);
             int length = 1 + (int)(TokenSampler.Next(ref state) % (ulong)max);
             var ids = new int[length];

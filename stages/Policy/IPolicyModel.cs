@@ -62,7 +62,26 @@ public sealed record SamplingOptions
 
 /// <param name="Prompts">Prompt token ids per row.</param>
 /// <param name="Seed">Row i samples from a stream seeded by (Seed, i), so a request is reproducible.</param>
-public sealed record GenerationRequest(IReadOnlyList<int[]> Prompts, SamplingOptions Sampling, ulong Seed);
+public sealed record GenerationRequest(IReadOnlyList<int[]> Prompts, SamplingOptions Sampling, ulong Seed)
+{
+    /// <summary>
+    /// Each row's own stream seed, overriding (Seed, i): rows of several groups batched into one call
+    /// keep the streams they would have had alone, whatever else shares the call and at which row.
+    /// </summary>
+    public IReadOnlyList<ulong>? RowSeeds
+    {
+        get;
+        init => field = value is null || value.Count == Prompts.Count
+            ? value
+            : throw new ArgumentException($"{value.Count} row seeds for {Prompts.Count} prompts.", nameof(RowSeeds));
+    }
+
+    /// <summary>The stream seed of row <paramref name="row"/>: its own seed, else derived from (Seed, row).</summary>
+    public ulong RowSeed(int row) => RowSeeds?[row] ?? TokenSampler.RowState(Seed, row);
+
+    /// <summary>Every row's stream seed (<see cref="RowSeed"/>), e.g. to carry the rows into a batched call.</summary>
+    public ulong[] AllRowSeeds() => [.. Enumerable.Range(0, Prompts.Count).Select(RowSeed)];
+}
 
 /// <summary>One sampled completion: ids, behaviour log-prob of each, and why it ended.</summary>
 public sealed record Completion(int[] TokenIds, float[] LogProbs, string FinishReason)

@@ -8,8 +8,9 @@ namespace Pipeline.Stages.Policy;
 
 /// <summary>
 /// The Llama-family decoder (model/Policy) behind the graph's policy boundary: batched KV-cache
-/// generation and the batched scorer. Generation of one request shares one seeded stream across
-/// its rows, so a request is reproducible as a whole.
+/// generation and the batched scorer. Every row samples from its own seeded stream
+/// (<see cref="GenerationRequest.RowSeed"/>), so a row's tokens do not depend on the rows batched
+/// with it, up to the last bits of batched matmuls, whose rounding can change with the batch size.
 /// </summary>
 public sealed class LlamaPolicy : IPolicyModel
 {
@@ -52,7 +53,8 @@ public sealed class LlamaPolicy : IPolicyModel
             StopTokenIds = request.Sampling.StopIds,
             Seed = request.Seed,
         };
-        var result = new PolicyGenerator(model, tokenizer).Generate(new ModelGeneration.GenerationRequest([.. request.Prompts], options));
+        var result = new PolicyGenerator(model, tokenizer).Generate(
+            new ModelGeneration.GenerationRequest([.. request.Prompts], options) { RowSeeds = request.AllRowSeeds() });
         var completions = result.Rows
             .Select(r => new Completion(r.Tokens, r.LogProbs, r.FinishReason == FinishReason.Stop ? Completion.Stop : Completion.Length))
             .ToList();

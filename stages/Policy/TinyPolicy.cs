@@ -74,7 +74,7 @@ public sealed class TinyPolicy : IPolicyModel
         var done = new bool[b];
         for (int i = 0; i < b; i++)
         {
-            states[i] = TokenSampler.RowState(request.Seed, i);
+            states[i] = request.RowSeed(i);
             var p = prompts[i];
             cur[i] = p.Length > 0 ? p[^1] : _options.PadId;
             prev[i] = p.Length > 1 ? p[^2] : _options.PadId;
