@@ -36,7 +36,7 @@ public static class E2eReport
         sb.AppendLine();
         sb.AppendLine(c, $"Goal: ours >= 2x the peer's rollouts/s. Measured: {(ours.RolloutsPerSecond / peer.RolloutsPerSecond).ToString("F2", c)}x, goal {(ours.RolloutsPerSecond >= 2 * peer.RolloutsPerSecond ? "met" : "not met")}.");
         sb.AppendLine();
-        sb.AppendLine(FormattableString.Invariant($"Generation calls per step: ours {options.PromptsPerStep} (one per group, {options.GroupSize} rows each, as the graph's Generate block issues them), peer 1 ({options.PromptsPerStep * options.GroupSize} rows, as TRL batches a step)."));
+        sb.AppendLine(FormattableString.Invariant($"Generation batching: ours joins the groups waiting at Generate into calls of up to pipeline.generate_batch_rows rows (default 64, a 2 ms gather), so a step's {options.PromptsPerStep} groups of {options.GroupSize} usually share one call; peer 1 call of {options.PromptsPerStep * options.GroupSize} rows, as TRL batches a step."));
         sb.AppendLine();
         sb.AppendLine("Rates pool the timed steps of all runs of a side (total rollouts / total step time). Step time is the time between the ends of consecutive steps;");
         sb.AppendLine("generate and train are each side's own timers, score + other is the rest. Peak RSS is the process's VmHWM.");

@@ -38,7 +38,7 @@ public class E2eReportTests
         // 2e9 generation FLOPs over 1 s of generation against a 10 GFLOP/s peak.
         Assert.Contains("generation 20.0 % ours, 10.0 % peer", md);
         Assert.Contains(new E2eOptions().CommandLine(), md);
-        Assert.Contains("Generation calls per step: ours 4 (one per group, 4 rows each", md);
+        Assert.Contains("so a step's 4 groups of 4 usually share one call; peer 1 call of 16 rows", md);
         Assert.Contains("## Machine\n\n- CPU: Test CPU", md.Replace("\r\n", "\n"));
     }
 
