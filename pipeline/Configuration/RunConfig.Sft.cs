@@ -55,10 +55,5 @@ public sealed record SftSection
         Seed = seed,
     };
 
-    public ILearningRateSchedule ToSchedule() => Schedule switch
-    {
-        "cosine" => new CosineSchedule(Lr, WarmupSteps, Steps, MinLr),
-        "linear_warmup" => new LinearWarmupSchedule(Lr, WarmupSteps),
-        _ => WarmupSteps > 0 ? new LinearWarmupSchedule(Lr, WarmupSteps) : new ConstantSchedule(Lr),
-    };
+    public ILearningRateSchedule ToSchedule() => LearningRateSchedules.Create(Schedule, Lr, WarmupSteps, Steps, MinLr);
 }

@@ -194,12 +194,8 @@ public sealed class TrainingRun : IDisposable
         var other => throw new ConfigException($"model.type: '{other}' is not one of: tiny, fake, llama."),
     };
 
-    private static ILearningRateSchedule Schedule(TrainingSection t) => t.Schedule switch
-    {
-        "cosine" => new CosineSchedule(t.Lr, t.WarmupSteps, t.Steps, t.MinLr),
-        "linear_warmup" => new LinearWarmupSchedule(t.Lr, t.WarmupSteps),
-        _ => t.WarmupSteps > 0 ? new LinearWarmupSchedule(t.Lr, t.WarmupSteps) : new ConstantSchedule(t.Lr),
-    };
+    private static ILearningRateSchedule Schedule(TrainingSection t) =>
+        LearningRateSchedules.Create(t.Schedule, t.Lr, t.WarmupSteps, t.Steps, t.MinLr);
 
     private static string ReadOrCreateRunId(string directory, bool resume)
     {

@@ -56,7 +56,7 @@ public sealed class Trainer : ITrainer
         for (int epoch = 0; epoch < _options.PpoEpochs; epoch++)
         {
             var order = Enumerable.Range(0, rows.Count).ToArray();
-            if (_options.PpoEpochs > 1 || _options.MiniBatches > 1) Shuffle(order, ref shuffle);
+            if (_options.PpoEpochs > 1 || _options.MiniBatches > 1) TokenSampler.Shuffle(order, ref shuffle);
             int miniBatches = Math.Min(_options.MiniBatches, rows.Count);
             for (int mb = 0; mb < miniBatches; mb++)
             {
@@ -163,15 +163,6 @@ public sealed class Trainer : ITrainer
             for (int t = 0; t < old[i].Length && t < b.Length; t++, n++) sum += Math.Abs(old[i][t] - b[t]);
         }
         return n == 0 ? 0 : sum / n;
-    }
-
-    private static void Shuffle(int[] order, ref ulong state)
-    {
-        for (int i = order.Length - 1; i > 0; i--)
-        {
-            int j = (int)(TokenSampler.Next(ref state) % (ulong)(i + 1));
-            (order[i], order[j]) = (order[j], order[i]);
-        }
     }
 
     /// <summary>Token-weighted means of the per-micro-batch diagnostics; losses are summed per optimizer step.</summary>

@@ -41,11 +41,7 @@ public sealed class UniformPromptSampler(IReadOnlyList<Problem> pool, ulong seed
         var perm = new int[n];
         for (int i = 0; i < n; i++) perm[i] = i;
         ulong state = seed;
-        for (int i = n - 1; i > 0; i--)
-        {
-            int j = (int)(TokenSampler.Next(ref state) % (ulong)(i + 1));
-            (perm[i], perm[j]) = (perm[j], perm[i]);
-        }
+        TokenSampler.Shuffle(perm, ref state);
         return perm;
     }
 }

@@ -43,6 +43,16 @@ public static class TokenSampler
         return order[0];
     }
 
+    /// <summary>Fisher–Yates over <paramref name="order"/>, drawing from <paramref name="state"/>.</summary>
+    public static void Shuffle(int[] order, ref ulong state)
+    {
+        for (int i = order.Length - 1; i > 0; i--)
+        {
+            int j = (int)(Next(ref state) % (ulong)(i + 1));
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+    }
+
     public static ulong Next(ref ulong state)
     {
         var z = state += 0x9E3779B97F4A7C15UL;

@@ -69,7 +69,7 @@ public sealed class SupervisedTrainer
         {
             if (_cursor == _order.Length)
             {
-                Shuffle(_order, ref _shuffle);
+                TokenSampler.Shuffle(_order, ref _shuffle);
                 _cursor = 0;
             }
 
@@ -124,14 +124,5 @@ public sealed class SupervisedTrainer
         }
 
         return sum / tokens;
-    }
-
-    private static void Shuffle(int[] order, ref ulong state)
-    {
-        for (int i = order.Length - 1; i > 0; i--)
-        {
-            int j = (int)(TokenSampler.Next(ref state) % (ulong)(i + 1));
-            (order[i], order[j]) = (order[j], order[i]);
-        }
     }
 }

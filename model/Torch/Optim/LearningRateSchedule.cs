@@ -40,6 +40,20 @@ public sealed record CosineSchedule(double PeakLr, long WarmupSteps, long TotalS
     }
 }
 
+/// <summary>Schedules by config name, so every training loop reads "schedule" the same way.</summary>
+public static class LearningRateSchedules
+{
+    public static readonly IReadOnlyList<string> Names = ["constant", "linear_warmup", "cosine"];
+
+    /// <summary>"constant" still warms up when warmup steps are given, as the config docs say.</summary>
+    public static ILearningRateSchedule Create(string name, double peakLr, long warmupSteps, long totalSteps, double minLr) => name switch
+    {
+        "cosine" => new CosineSchedule(peakLr, warmupSteps, totalSteps, minLr),
+        "linear_warmup" => new LinearWarmupSchedule(peakLr, warmupSteps),
+        _ => warmupSteps > 0 ? new LinearWarmupSchedule(peakLr, warmupSteps) : new ConstantSchedule(peakLr),
+    };
+}
+
 internal static class Warmup
 {
     internal static double Factor(long step, long warmup)
