@@ -17,7 +17,8 @@ namespace Pipeline.Cli.Training;
 ///   └──────────────────────── version advanced (admits slots) ◄─────────────┘
 /// </code>
 /// Replay (logged successes of still-hard prompts, replay.*) sits between Advantage and Train and
-/// passes steps through when off.
+/// passes steps through when off. Sample also tells Generate's batcher whether more groups are on
+/// their way (GenerateInflow), so a batched call starts once a step's groups are in.
 /// Forward edges carry completion. Feedback edges never block: their queues are sized to the
 /// admission window, which bounds the groups in flight. One linked cancellation source stops every
 /// block when any block faults; all completions are awaited; the first fault is rethrown.
@@ -41,8 +42,9 @@ public static class TrainingGraph
         using var weights = new PolicyWeights(parts.Policy, separateCopy: offPolicy, parts.StartStep, options.Generate.Parallelism);
 
         // Blocks, in the order data flows through them.
-        var sample = new SampleBlock(parts.Sampler, plan, settings, ledger, options.Sample, probe, ct);
-        var generate = GenerateBlock.Create(weights, parts.Tokenizer, sampling, options.Generate, probe, ct, options.GenerateBatching);
+        var inflow = new GenerateInflow();
+        var sample = new SampleBlock(parts.Sampler, plan, settings, ledger, options.Sample, probe, ct, inflow);
+        var generate = GenerateBlock.Create(weights, parts.Tokenizer, sampling, options.Generate, probe, ct, options.GenerateBatching, inflow);
         var verify = VerifyBlock.Create(parts.Verifier, new CorrectnessRule(config.Task.CorrectnessComponent), options.VerifyTimeout, options.Verify, probe, ct);
         var groupFilter = new GroupFilterBlock(
             algorithm.CreateGroupFilter(), algorithm.CreateGroupReward(), parts.Sampler, sample, plan,

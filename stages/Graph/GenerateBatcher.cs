@@ -11,13 +11,35 @@ namespace Pipeline.Stages.Graph;
 /// calls of one group. Each row keeps the seed it would have had alone, so what a group samples
 /// does not depend on what it was batched with (up to the float rounding of batched matmuls).
 /// A policy exception fails the call's groups and every later one: the engine, not a group, broke.
+/// A slot that waits for more groups stops waiting once its rows reach <c>maxRows</c> or, given an
+/// <see cref="GenerateInflow"/>, once no more groups are on their way.
 /// </summary>
-public sealed class GenerateBatcher(PolicyWeights weights, int parallelism, int maxRows, TimeSpan wait, IBlockProbe? probe, CancellationToken ct)
+public sealed class GenerateBatcher
 {
+    private readonly PolicyWeights _weights;
+    private readonly int _parallelism;
+    private readonly int _maxRows;
+    private readonly TimeSpan _wait;
+    private readonly IBlockProbe? _probe;
+    private readonly CancellationToken _ct;
+    private readonly GenerateInflow? _inflow;
     private readonly Lock _lock = new();
     private readonly List<Pending> _waiting = [];
+    private TaskCompletionSource _arrival = NewSignal();
     private int _running;
     private Exception? _failed;
+
+    public GenerateBatcher(PolicyWeights weights, int parallelism, int maxRows, TimeSpan wait, IBlockProbe? probe, CancellationToken ct, GenerateInflow? inflow = null)
+    {
+        _weights = weights;
+        _parallelism = parallelism;
+        _maxRows = maxRows;
+        _wait = wait;
+        _probe = probe;
+        _ct = ct;
+        _inflow = inflow;
+        if (inflow is not null) inflow.Idle += Signal;
+    }
 
     /// <summary>
     /// Completions of one group's rows, the weights' version, when its call started (a
@@ -37,6 +59,8 @@ public sealed class GenerateBatcher(PolicyWeights weights, int parallelism, int 
             _waiting.Add(pending);
         }
 
+        _inflow?.Arrived();
+        Signal();
         Dispatch();
         return pending.Done.Task;
     }
@@ -48,7 +72,7 @@ public sealed class GenerateBatcher(PolicyWeights weights, int parallelism, int 
             List<Pending> batch;
             lock (_lock)
             {
-                if (_running >= parallelism || _waiting.Count == 0) return;
+                if (_running >= _parallelism || _waiting.Count == 0) return;
                 batch = [];
                 TakeCompatible(batch);
                 _running++;
@@ -65,7 +89,7 @@ public sealed class GenerateBatcher(PolicyWeights weights, int parallelism, int 
         for (int i = 0; i < _waiting.Count; i++)
         {
             var p = _waiting[i];
-            if (batch.Count > 0 && (p.Sampling != batch[0].Sampling || rows + p.Prompts.Length > maxRows)) continue;
+            if (batch.Count > 0 && (p.Sampling != batch[0].Sampling || rows + p.Prompts.Length > _maxRows)) continue;
             batch.Add(p);
             rows += p.Prompts.Length;
             _waiting.RemoveAt(i--);
@@ -77,16 +101,12 @@ public sealed class GenerateBatcher(PolicyWeights weights, int parallelism, int 
         var entered = new List<Pending>(batch.Count);
         try
         {
-            if (wait > TimeSpan.Zero && batch.Sum(p => p.Prompts.Length) < maxRows)
-            {
-                await Task.Delay(wait, ct).ConfigureAwait(false);
-                lock (_lock) TakeCompatible(batch);
-            }
+            await GatherAsync(batch).ConfigureAwait(false);
 
             long started = Stopwatch.GetTimestamp();
             foreach (var p in batch)
             {
-                probe?.Enter("generate", p.Message);
+                _probe?.Enter("generate", p.Message);
                 entered.Add(p);
             }
 
@@ -94,7 +114,7 @@ public sealed class GenerateBatcher(PolicyWeights weights, int parallelism, int 
             {
                 RowSeeds = [.. batch.SelectMany(p => p.Seeds)],
             };
-            var (result, version) = await weights.GenerateAsync(request, ct).ConfigureAwait(false);
+            var (result, version) = await _weights.GenerateAsync(request, _ct).ConfigureAwait(false);
             if (result.Completions.Count != request.Prompts.Count)
                 throw new InvalidOperationException($"the policy returned {result.Completions.Count} completions for {request.Prompts.Count} rows (groups {string.Join(", ", batch.Select(p => p.Message.GroupId))}).");
             int offset = 0;
@@ -108,7 +128,7 @@ public sealed class GenerateBatcher(PolicyWeights weights, int parallelism, int 
         catch (Exception e)
         {
             // Groups that entered the probe leave it here; the others never entered.
-            foreach (var p in entered) probe?.Exit("generate", p.Message);
+            foreach (var p in entered) _probe?.Exit("generate", p.Message);
             List<Pending> failed = [.. batch];
             lock (_lock)
             {
@@ -132,6 +152,42 @@ public sealed class GenerateBatcher(PolicyWeights weights, int parallelism, int 
             Dispatch();
         }
     }
+
+    // Waits up to _wait for compatible groups while the call has room and more may come.
+    private async Task GatherAsync(List<Pending> batch)
+    {
+        if (_wait <= TimeSpan.Zero) return;
+        long deadline = Stopwatch.GetTimestamp() + (long)(_wait.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            Task arrival;
+            lock (_lock)
+            {
+                TakeCompatible(batch);
+                if (batch.Sum(p => p.Prompts.Length) >= _maxRows || _inflow is { MoreComing: false }) return;
+                arrival = _arrival.Task;
+            }
+
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            if (left <= TimeSpan.Zero) return;
+            await Task.WhenAny(arrival, Task.Delay(left, _ct)).ConfigureAwait(false);
+            _ct.ThrowIfCancellationRequested();
+        }
+    }
+
+    private void Signal()
+    {
+        TaskCompletionSource fired;
+        lock (_lock)
+        {
+            fired = _arrival;
+            _arrival = NewSignal();
+        }
+
+        fired.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private sealed record Pending(GroupRequest Message, int[][] Prompts, SamplingOptions Sampling, ulong[] Seeds, TaskCompletionSource<Generated> Done);
 }

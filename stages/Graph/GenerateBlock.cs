@@ -18,10 +18,10 @@ public static class GenerateBlock
 {
     public static TransformManyBlock<GroupRequest, Rollout> Create(
         PolicyWeights weights, ITokenizer tokenizer, SamplingOptions sampling, BlockOptions options, IBlockProbe? probe, CancellationToken ct,
-        GenerateBatching? batching = null)
+        GenerateBatching? batching = null, GenerateInflow? inflow = null)
     {
         batching ??= GenerateBatching.Off;
-        var batcher = new GenerateBatcher(weights, options.Parallelism, batching.MaxRows, batching.Wait, probe, ct);
+        var batcher = new GenerateBatcher(weights, options.Parallelism, batching.MaxRows, batching.Wait, probe, ct, inflow);
         var dataflow = options.ToDataflow(ct);
         // Batching needs the queued groups in hand; the batcher's call slots bound the policy calls.
         if (batching.Enabled) dataflow.MaxDegreeOfParallelism = options.Capacity;
@@ -34,6 +34,7 @@ public static class GenerateBlock
             GenerateBatcher.Generated generated;
             if (guided.NewTokens(sampling) is var n && n == 0)
             {
+                inflow?.Arrived();
                 probe?.Enter("generate", request);
                 generated = new([.. prompts.Select(_ => new Completion([], [], Completion.Stop))], weights.Version, Stopwatch.GetTimestamp(), 1.0);
             }

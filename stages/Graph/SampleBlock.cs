@@ -23,12 +23,15 @@ public sealed class SampleBlock
     private readonly IBlockProbe? _probe;
     private readonly BufferBlock<GroupRequest> _output;
     private readonly BufferBlock<object> _events;
+    private readonly GenerateInflow? _inflow;
     private static readonly object Wake = new();
     private readonly Dictionary<long, IReadOnlyList<int>?> _slotSizes = [];
     private bool _splitting;
 
-    public SampleBlock(IPromptSampler sampler, SlotPlan plan, SampleSettings settings, RunLedger ledger, BlockOptions options, IBlockProbe? probe, CancellationToken ct)
+    public SampleBlock(IPromptSampler sampler, SlotPlan plan, SampleSettings settings, RunLedger ledger, BlockOptions options, IBlockProbe? probe, CancellationToken ct,
+        GenerateInflow? inflow = null)
     {
+        _inflow = inflow;
         _sampler = sampler;
         _plan = plan;
         _settings = settings;
@@ -93,13 +96,18 @@ public sealed class SampleBlock
 
                 if (next is not null)
                 {
-                    if (!await _output.SendAsync(next, ct).ConfigureAwait(false)) break;
-                    continue;
+                    _inflow?.Producing(true);
+                    _inflow?.Sent();
+                    if (await _output.SendAsync(next, ct).ConfigureAwait(false)) continue;
+                    _inflow?.Unsent();
+                    break;
                 }
 
+                _inflow?.Producing(false);
                 if (!await _events.OutputAvailableAsync(ct).ConfigureAwait(false)) break;
             }
 
+            _inflow?.Producing(false);
             _output.Complete();
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -114,6 +122,7 @@ public sealed class SampleBlock
         }
         finally
         {
+            _inflow?.Producing(false);
             _events.Complete();
         }
     }

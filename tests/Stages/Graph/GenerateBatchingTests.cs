@@ -124,6 +124,57 @@ public class GenerateBatchingTests
     }
 
     [Fact]
+    public async Task ASlotStopsWaitingWhenNothingMoreIsComing()
+    {
+        using var policy = new GatedPolicy(Tiny());
+        policy.Release.SetResult();
+        using var weights = new PolicyWeights(policy, separateCopy: false, 0, 1);
+        var inflow = new GenerateInflow();
+        var batcher = new GenerateBatcher(weights, 1, 64, TimeSpan.FromSeconds(30), null, CancellationToken.None, inflow);
+        int[][] rows = [[5, 6, 7], [5, 6, 7]];
+        inflow.Sent();
+        inflow.Sent();
+        var first = batcher.GenerateAsync(Group(0, 2), rows, Sampling);
+        await Task.Delay(20);
+        Assert.False(first.IsCompleted); // one group is still on its way
+        var second = batcher.GenerateAsync(Group(1, 2), rows, Sampling);
+        await Task.Delay(20);
+        Assert.False(second.IsCompleted); // Sample may still produce
+        inflow.Producing(false);
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([4], policy.Calls);
+        Assert.False(inflow.MoreComing);
+    }
+
+    [Fact]
+    public async Task AFullCallStartsWithoutWaiting()
+    {
+        using var policy = new GatedPolicy(Tiny());
+        policy.Release.SetResult();
+        using var weights = new PolicyWeights(policy, separateCopy: false, 0, 1);
+        var batcher = new GenerateBatcher(weights, 1, 4, TimeSpan.FromSeconds(30), null, CancellationToken.None);
+        int[][] rows = [[5, 6, 7], [5, 6, 7]];
+        var first = batcher.GenerateAsync(Group(0, 2), rows, Sampling);
+        await Task.Delay(20);
+        var second = batcher.GenerateAsync(Group(1, 2), rows, Sampling);
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([4], policy.Calls);
+    }
+
+    [Fact]
+    public void InflowCountsOnlyGroupsSampleSent()
+    {
+        var inflow = new GenerateInflow();
+        inflow.Producing(false);
+        Assert.False(inflow.MoreComing);
+        inflow.Arrived(); // a guided retry: not Sample's
+        inflow.Sent();
+        Assert.True(inflow.MoreComing);
+        inflow.Arrived();
+        Assert.False(inflow.MoreComing);
+    }
+
+    [Fact]
     public async Task APolicyFaultFailsTheBlockAndEveryWaitingGroup()
     {
         using var policy = new GatedPolicy(Tiny()) { Fault = new InvalidOperationException("engine broke") };
