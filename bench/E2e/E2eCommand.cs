@@ -100,7 +100,7 @@ public static class E2eCommand
             Console.WriteLine($"run {r + 1}/{options.Repeats}: ours...");
             oursRuns.Add(ours.Run(config with { Name = $"ours-{r}" }, options.Threads, work));
             Console.WriteLine($"  {Rate(oursRuns[^1])} rollouts/s; peer...");
-            peerRuns.Add(peer.Run(config, PolicyBenchConfigs.PeerJson(llama), problems, options.Threads));
+            peerRuns.Add(peer.Run(config, PolicyBenchConfigs.PeerJson(llama), problems, options.EffectivePeerThreads));
             Console.WriteLine($"  {Rate(peerRuns[^1])} rollouts/s");
         }
 

@@ -4,17 +4,24 @@ namespace Pipeline.Bench.E2e;
 
 /// <summary>
 /// The settings both sides of <c>./run bench e2e</c> share. Parsed from
-/// <c>--size tiny --steps 6 --group-size 4 --prompts-per-step 4 --max-new-tokens 24 --threads 1 --repeats 2</c>;
-/// the first step of every run is a warm-up and is left out of the rates.
+/// <c>--size tiny --steps 20 --group-size 4 --prompts-per-step 4 --max-new-tokens 24 --threads 1 --repeats 2</c>;
+/// the first step of every run is a warm-up and is left out of the rates. 20 steps by default: the
+/// JIT keeps promoting hot methods to optimised code over the first steps, and a training run
+/// lasts hundreds, so a 6-step run measures mostly warm-up.
 /// </summary>
 public sealed record E2eOptions
 {
     public string Size { get; init; } = "tiny";
-    public int Steps { get; init; } = 6;
+    public int Steps { get; init; } = 20;
     public int GroupSize { get; init; } = 4;
     public int PromptsPerStep { get; init; } = 4;
     public int MaxNewTokens { get; init; } = 24;
     public int Threads { get; init; } = 1;
+
+    /// <summary>The peer's intra-op threads; 0 = <see cref="Threads"/>. Async mode runs our generation and training side by side on <see cref="Threads"/> each, so a whole-machine comparison gives the peer their sum.</summary>
+    public int PeerThreads { get; init; }
+
+    public int EffectivePeerThreads => PeerThreads > 0 ? PeerThreads : Threads;
     public int Repeats { get; init; } = 2;
     public int MicroBatch { get; init; } = 8;
 
@@ -26,7 +33,7 @@ public sealed record E2eOptions
 
     public static readonly string Usage =
         "usage: e2e [--size tiny|small|medium] [--steps N>=2] [--group-size N>=2] [--prompts-per-step N] [--max-new-tokens N] " +
-        "[--threads N] [--repeats N] [--micro-batch N] [--mode sync|async] [--config path] [--out path] [--python path]";
+        "[--threads N] [--peer-threads N] [--repeats N] [--micro-batch N] [--mode sync|async] [--config path] [--out path] [--python path]";
 
     /// <summary>Parses the verb's arguments; an unknown option, a missing or bad value throws naming it.</summary>
     public static E2eOptions Parse(IReadOnlyList<string> args)
@@ -45,6 +52,7 @@ public sealed record E2eOptions
                 "--prompts-per-step" => o with { PromptsPerStep = Int(name, value, 1) },
                 "--max-new-tokens" => o with { MaxNewTokens = Int(name, value, 1) },
                 "--threads" => o with { Threads = Int(name, value, 1) },
+                "--peer-threads" => o with { PeerThreads = Int(name, value, 1) },
                 "--repeats" => o with { Repeats = Int(name, value, 1) },
                 "--micro-batch" => o with { MicroBatch = Int(name, value, 1) },
                 "--mode" => o with { Mode = value is "sync" or "async" ? value : throw new ArgumentException($"--mode: '{value}' is not one of: sync, async.") },
@@ -60,7 +68,7 @@ public sealed record E2eOptions
 
     /// <summary>The command line that reproduces these settings.</summary>
     public string CommandLine() => string.Create(CultureInfo.InvariantCulture,
-        $"./run bench e2e --size {Size} --steps {Steps} --group-size {GroupSize} --prompts-per-step {PromptsPerStep} --max-new-tokens {MaxNewTokens} --threads {Threads} --repeats {Repeats} --micro-batch {MicroBatch} --mode {Mode}");
+        $"./run bench e2e --size {Size} --steps {Steps} --group-size {GroupSize} --prompts-per-step {PromptsPerStep} --max-new-tokens {MaxNewTokens} --threads {Threads}{(PeerThreads > 0 ? $" --peer-threads {PeerThreads}" : "")} --repeats {Repeats} --micro-batch {MicroBatch} --mode {Mode}");
 
     private static int Int(string name, string value, int min) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min

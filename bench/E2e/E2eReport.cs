@@ -14,7 +14,7 @@ public static class E2eReport
         sb.AppendLine();
         sb.AppendLine(c, $"`{options.CommandLine()}` ({when:yyyy-MM-dd HH:mm} UTC)");
         sb.AppendLine();
-        sb.AppendLine(FormattableString.Invariant($"Model {model}; {options.PromptsPerStep} prompts x {options.GroupSize} completions per step, up to {options.MaxNewTokens} new tokens, {options.Steps} steps per run of which the first is a warm-up, {options.Repeats} runs per side alternated (ours, peer, ...), {options.Threads} intra-op thread(s) on both sides, fp32, ours in {options.Mode} mode."));
+        sb.AppendLine(FormattableString.Invariant($"Model {model}; {options.PromptsPerStep} prompts x {options.GroupSize} completions per step, up to {options.MaxNewTokens} new tokens, {options.Steps} steps per run of which the first is a warm-up, {options.Repeats} runs per side alternated (ours, peer, ...), {Threads(options)}, fp32, ours in {options.Mode} mode."));
         sb.AppendLine();
         sb.AppendLine("| | ours | peer (PyTorch) | ours / peer |");
         sb.AppendLine("| --- | ---: | ---: | ---: |");
@@ -36,16 +36,25 @@ public static class E2eReport
         sb.AppendLine();
         sb.AppendLine(c, $"Goal: ours >= 2x the peer's rollouts/s. Measured: {(ours.RolloutsPerSecond / peer.RolloutsPerSecond).ToString("F2", c)}x, goal {(ours.RolloutsPerSecond >= 2 * peer.RolloutsPerSecond ? "met" : "not met")}.");
         sb.AppendLine();
-        sb.AppendLine(FormattableString.Invariant($"Generation batching: ours joins the groups waiting at Generate into calls of up to pipeline.generate_batch_rows rows (default 64, a 2 ms gather), so a step's {options.PromptsPerStep} groups of {options.GroupSize} usually share one call; peer 1 call of {options.PromptsPerStep * options.GroupSize} rows, as TRL batches a step."));
+        sb.AppendLine(FormattableString.Invariant($"Generation batching: ours joins the groups waiting at Generate into calls of up to pipeline.generate_batch_rows rows (default 64; a free call waits up to pipeline.generate_batch_wait_ms, 2 ms, while Sample still has groups on their way), so a step's {options.PromptsPerStep} groups of {options.GroupSize} usually share one call; peer 1 call of {options.PromptsPerStep * options.GroupSize} rows, as TRL batches a step."));
         sb.AppendLine();
         sb.AppendLine("Rates pool the timed steps of all runs of a side (total rollouts / total step time). Step time is the time between the ends of consecutive steps;");
         sb.AppendLine("generate and train are each side's own timers, score + other is the rest. Peak RSS is the process's VmHWM.");
+        if (options.Mode == "async")
+        {
+            sb.AppendLine("In async mode our generation of step n+1 runs while step n trains (one version off-policy, with truncated importance weights), so a step takes less than generate + train and score + other shows 0.");
+        }
         sb.AppendLine();
         sb.AppendLine("## Machine");
         sb.AppendLine();
         sb.AppendLine(machine);
         return sb.ToString();
     }
+
+    private static string Threads(E2eOptions o) =>
+        o.EffectivePeerThreads == o.Threads
+            ? FormattableString.Invariant($"{o.Threads} intra-op thread(s) on both sides")
+            : FormattableString.Invariant($"{o.Threads} intra-op thread(s) ours (per stage), {o.EffectivePeerThreads} the peer");
 
     private static string Share(double flopsPerSecond, double peakGflops) =>
         peakGflops > 0 ? (flopsPerSecond / 1e9 / peakGflops).ToString("P1", CultureInfo.InvariantCulture) : "n/a";

@@ -17,10 +17,10 @@ public class E2eOptionsTests
     public void ReadsEveryOption()
     {
         var o = E2eOptions.Parse(["--size", "small", "--steps", "9", "--group-size", "8", "--prompts-per-step", "2", "--max-new-tokens", "16",
-            "--threads", "2", "--repeats", "3", "--micro-batch", "16", "--mode", "async", "--config", "c.json", "--out", "o.md", "--python", "/p"]);
+            "--threads", "2", "--peer-threads", "4", "--repeats", "3", "--micro-batch", "16", "--mode", "async", "--config", "c.json", "--out", "o.md", "--python", "/p"]);
         Assert.Equal(new E2eOptions
         {
-            Size = "small", Steps = 9, GroupSize = 8, PromptsPerStep = 2, MaxNewTokens = 16, Threads = 2, Repeats = 3, MicroBatch = 16,
+            Size = "small", Steps = 9, GroupSize = 8, PromptsPerStep = 2, MaxNewTokens = 16, Threads = 2, PeerThreads = 4, Repeats = 3, MicroBatch = 16,
             Mode = "async", Config = "c.json", Out = "o.md", Python = "/p",
         }, o);
     }
@@ -31,6 +31,10 @@ public class E2eOptionsTests
         var o = new E2eOptions { Size = "medium", Steps = 4, GroupSize = 2, Threads = 2, Mode = "async" };
         var args = o.CommandLine().Split(' ')[3..]; // after "./run bench e2e"
         Assert.Equal(o, E2eOptions.Parse(args));
+        var split = o with { Threads = 1, PeerThreads = 2 };
+        Assert.Equal(split, E2eOptions.Parse(split.CommandLine().Split(' ')[3..]));
+        Assert.Equal(2, split.EffectivePeerThreads);
+        Assert.Equal(2, o.EffectivePeerThreads);
     }
 
     [Theory]

@@ -47,6 +47,18 @@ public class E2eReportTests
     {
         var md = E2eReport.Format(new E2eOptions(), "tiny", Side("ours", 1, 16, 320, 300), Side("peer", 1, 16, 320, 300), 10, "-", DateTimeOffset.UnixEpoch);
         Assert.Contains("Measured: 1.00x, goal not met.", md);
+        Assert.Contains("1 intra-op thread(s) on both sides", md);
+        Assert.DoesNotContain("async mode", md);
+    }
+
+    [Fact]
+    public void SplitThreadsAndAsyncModeAreSpelledOut()
+    {
+        var o = new E2eOptions { Mode = "async", PeerThreads = 2 };
+        var md = E2eReport.Format(o, "tiny", Side("ours", 1, 16, 320, 300), Side("peer", 1, 16, 320, 300), 10, "-", DateTimeOffset.UnixEpoch);
+        Assert.Contains("1 intra-op thread(s) ours (per stage), 2 the peer", md);
+        Assert.Contains("In async mode our generation of step n+1 runs while step n trains", md);
+        Assert.Contains("--peer-threads 2", md);
     }
 
     [Fact]
