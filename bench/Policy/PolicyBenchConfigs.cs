@@ -2,9 +2,16 @@ using Pipeline.Model.Policy;
 
 namespace Pipeline.Bench.Policy;
 
-/// <summary>The two model sizes the policy benchmarks run (random weights; speed does not depend on them).</summary>
+/// <summary>The model sizes the policy benchmarks run (random weights; speed does not depend on them).</summary>
 public static class PolicyBenchConfigs
 {
+    // The configs/llama_arithmetic.json model (vocabulary of its character tokenizer): where per-op overhead dominates.
+    public static readonly LlamaConfig Tiny = new()
+    {
+        VocabSize = 359, HiddenSize = 64, IntermediateSize = 172, NumHiddenLayers = 2, NumAttentionHeads = 4,
+        NumKeyValueHeads = 2, TieWordEmbeddings = true, MaxPositionEmbeddings = 256,
+    };
+
     // ~10M parameters: 2.1M embedding + 2.1M untied head + 6 x 0.79M.
     public static readonly LlamaConfig Small = new()
     {
@@ -21,9 +28,10 @@ public static class PolicyBenchConfigs
 
     public static LlamaConfig ByName(string name) => name switch
     {
+        "tiny" => Tiny,
         "10m" => Small,
         "100m" => Medium,
-        _ => throw new ArgumentException($"unknown model size '{name}'; valid: 10m, 100m"),
+        _ => throw new ArgumentException($"unknown model size '{name}'; valid: tiny, 10m, 100m"),
     };
 
     /// <summary>The config as the JSON keys the Python peer reads.</summary>

@@ -37,6 +37,101 @@ sgemm_fn find_sgemm() {
   return fn;
 }
 
+// The hot elementwise loops get an AVX2 clone beside the baseline x86-64 one (picked at load time),
+// so the binary runs on any x86-64 and still uses 8-wide vectors where the CPU has them.
+// Assuming floating-point ops do not trap (no results change) lets the compiler turn the clamps
+// and selects in these loops into vector blends.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-trapping-math")
+#define PT_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define PT_VECTOR_CLONES
+#endif
+
+// exp(x) for float32 without a libm call, so loops over it vectorize: Cody-Waite reduction to
+// r in [-ln2/2, ln2/2] and the Cephes expf polynomial (about 1 ulp, like the vectorized exp ATen
+// uses); the exponent is built from the bits. Inputs are clamped to the normal range.
+__attribute__((always_inline)) inline float vexp(float x) {
+  x = x < -87.3f ? -87.3f : x;
+  x = x > 88.3f ? 88.3f : x;
+  const float magic = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer in the low mantissa bits
+  const float t = x * 1.44269504088896341f + magic;
+  const float n = t - magic;
+  const float r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  // The integer n sits in t's low mantissa bits.
+  const int32_t bits = (__builtin_bit_cast(int32_t, t) - 0x4B400000 + 127) << 23;
+  return p * __builtin_bit_cast(float, bits);
+}
+
+// sum_e a[e] * b[e] with 8 independent partial sums, which the compiler keeps in vector registers.
+inline float dot(const float* a, const float* b, int64_t n) {
+  float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t e = 0;
+  for (; e + 8 <= n; e += 8)
+    for (int j = 0; j < 8; ++j) acc[j] += a[e + j] * b[e + j];
+  float s = 0;
+  for (; e < n; ++e) s += a[e] * b[e];
+  return s + ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+}
+
+// x / rms(x) * w for M rows of C, the statistics in float32 as RmsNorm.Forward.
+PT_VECTOR_CLONES void rms_rows(const float* x, int64_t M, int64_t C, const float* w, float eps, float* out) {
+  for (int64_t i = 0; i < M; ++i) {
+    const float* xr = x + i * C;
+    float* o = out + i * C;
+    const float inv = 1.0f / std::sqrt(dot(xr, xr, C) / static_cast<float>(C) + eps);
+    for (int64_t c = 0; c < C; ++c) o[c] = (xr[c] * inv) * w[c];
+  }
+}
+
+// gate = silu(gate) * up, silu(g) = g / (1 + exp(-g)).
+PT_VECTOR_CLONES void swiglu(float* gate, const float* up, int64_t n) {
+  for (int64_t e = 0; e < n; ++e) gate[e] = gate[e] / (1.0f + vexp(-gate[e])) * up[e];
+}
+
+PT_VECTOR_CLONES void add_into(float* x, const float* y, int64_t n) {
+  for (int64_t e = 0; e < n; ++e) x[e] += y[e];
+}
+
+// One query head over S keys/values (rows of hs): softmax(q.K^T * scale) V into out.
+PT_VECTOR_CLONES void attend_head(const float* q, const float* K, const float* V, int64_t S, int64_t hs, float scale, float* scores,
+                                  float* out) {
+  float mx = -std::numeric_limits<float>::infinity();
+  for (int64_t s = 0; s < S; ++s) {
+    scores[s] = dot(q, K + s * hs, hs) * scale;
+    mx = scores[s] > mx ? scores[s] : mx;
+  }
+  for (int64_t s = 0; s < S; ++s) scores[s] = vexp(scores[s] - mx);
+  float sum = 0;
+  for (int64_t s = 0; s < S; ++s) sum += scores[s];
+  const float inv = 1.0f / sum;
+  for (int64_t e = 0; e < hs; ++e) out[e] = 0.0f;
+  for (int64_t s = 0; s < S; ++s) {
+    const float p = scores[s] * inv;
+    const float* vr = V + s * hs;
+    for (int64_t e = 0; e < hs; ++e) out[e] += p * vr[e];
+  }
+}
+
+// log sum_i exp(x_i) of a row, for the greedy log-prob.
+PT_VECTOR_CLONES float log_sum_exp(const float* x, int64_t n, float mx) {
+  float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; ++j) acc[j] += vexp(x[i + j] - mx);
+  float s = 0;
+  for (; i < n; ++i) s += vexp(x[i] - mx);
+  for (int j = 0; j < 8; ++j) s += acc[j];
+  return mx + std::log(s);
+}
+
 struct LayerWeights {
   const float *ln1, *wq, *bq, *wk, *bk, *wv, *bv, *wo, *bo, *ln2, *wg, *bg, *wu, *bu, *wd, *bd;
 };
@@ -75,9 +170,18 @@ struct Decoder {
       for (int64_t i = 0; i < M; ++i) std::memcpy(out + i * N, b, sizeof(float) * N);
     }
     if (blas) {
-      const int m = static_cast<int>(N), n = static_cast<int>(M), kk = static_cast<int>(K);
+      // OpenBLAS runs a GEMM on one thread while M*N*K <= 4 * 65536. With torch at one thread,
+      // a bigger decode-step GEMM (the head) would wake its thread pool, which costs more than it
+      // saves at these sizes (10% of a tiny decode step, measured): such GEMMs are cut into
+      // blocks of output features under that bound, when a block stays 16 features wide.
+      int64_t block = N;
+      if (at::get_num_threads() == 1 && M * N * K > 262144 && M * K * 16 <= 262144) block = 262144 / (M * K);
+      const int n = static_cast<int>(M), kk = static_cast<int>(K), ldc = static_cast<int>(N);
       const float one = 1.0f, beta = b != nullptr ? 1.0f : 0.0f;
-      find_sgemm()("T", "N", &m, &n, &kk, &one, W, &kk, xin, &kk, &beta, out, &m);
+      for (int64_t j = 0; j < N; j += block) {
+        const int m = static_cast<int>(std::min(block, N - j));
+        find_sgemm()("T", "N", &m, &n, &kk, &one, W + j * K, &kk, xin, &kk, &beta, out + j, &ldc);
+      }
       return;
     }
     auto f32 = at::TensorOptions().dtype(at::kFloat);
@@ -91,22 +195,7 @@ struct Decoder {
     }
   }
 
-  // out = x / rms(x) * w, row by row, the statistics in float32 as RmsNorm.Forward.
-  void rms_norm(const float* xin, int64_t M, const float* w, float* out) const {
-    for (int64_t i = 0; i < M; ++i) {
-      const float* xr = xin + i * C;
-      float* o = out + i * C;
-      float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-      int64_t c = 0;
-      for (; c + 8 <= C; c += 8)
-        for (int j = 0; j < 8; ++j) acc[j] += xr[c + j] * xr[c + j];
-      float ss = 0;
-      for (; c < C; ++c) ss += xr[c] * xr[c];
-      for (int j = 0; j < 8; ++j) ss += acc[j];
-      const float inv = 1.0f / std::sqrt(ss / static_cast<float>(C) + eps);
-      for (c = 0; c < C; ++c) o[c] = (xr[c] * inv) * w[c];
-    }
-  }
+  void rms_norm(const float* xin, int64_t M, const float* w, float* out) const { rms_rows(xin, M, C, w, eps, out); }
 
   // "Rotate half" rotary embedding of n heads of one token, in place, at rotary position pos.
   void rotate(float* t, int64_t n, int64_t pos) const {
@@ -135,28 +224,7 @@ struct Decoder {
       const float* Vv = kv(values, layer, tk.row, kvh) + lo * hs;
       for (int64_t j = 0; j < g; ++j) {
         const int64_t head = kvh * g + j;
-        const float* qh = q.data() + i * nh * hs + head * hs;
-        float* yh = y.data() + i * nh * hs + head * hs;
-        float mx = -std::numeric_limits<float>::infinity();
-        for (int64_t s = 0; s < S; ++s) {
-          const float* kr = K + s * hs;
-          float d = 0;
-          for (int64_t e = 0; e < hs; ++e) d += qh[e] * kr[e];
-          scores[s] = d * scale;
-          mx = std::max(mx, scores[s]);
-        }
-        float sum = 0;
-        for (int64_t s = 0; s < S; ++s) {
-          scores[s] = std::exp(scores[s] - mx);
-          sum += scores[s];
-        }
-        const float inv = 1.0f / sum;
-        std::fill(yh, yh + hs, 0.0f);
-        for (int64_t s = 0; s < S; ++s) {
-          const float p = scores[s] * inv;
-          const float* vr = Vv + s * hs;
-          for (int64_t e = 0; e < hs; ++e) yh[e] += p * vr[e];
-        }
+        attend_head(q.data() + i * nh * hs + head * hs, K, Vv, S, hs, scale, scores, y.data() + i * nh * hs + head * hs);
       }
     }
   }
@@ -188,16 +256,13 @@ struct Decoder {
         for (int64_t i = begin; i < end; ++i) attend(l, i, scores.data());
       });
       linear(y.data(), N, nq, w.wo, w.bo, C, h.data());
-      for (int64_t e = 0; e < N * C; ++e) x[e] += h[e];
+      add_into(x.data(), h.data(), N * C);
       rms_norm(x.data(), N, w.ln2, h.data());
       linear(h.data(), N, C, w.wg, w.bg, I, gate.data());
       linear(h.data(), N, C, w.wu, w.bu, I, up.data());
-      for (int64_t e = 0; e < N * I; ++e) {
-        const float gv = gate[e];
-        gate[e] = gv / (1.0f + std::exp(-gv)) * up[e];
-      }
+      swiglu(gate.data(), up.data(), N * I);
       linear(gate.data(), N, I, w.wd, w.bd, C, h.data());
-      for (int64_t e = 0; e < N * C; ++e) x[e] += h[e];
+      add_into(x.data(), h.data(), N * C);
     }
     const int64_t M = static_cast<int64_t>(outputs.size());
     for (int64_t j = 0; j < M; ++j) std::memcpy(y.data() + j * C, x.data() + outputs[j] * C, sizeof(float) * C);
@@ -222,11 +287,8 @@ void sample_row(const float* logits, int64_t V, const Sampling& o, double u, flo
     int64_t best = 0;
     for (int64_t i = 1; i < V; ++i)
       if (logits[i] > logits[best]) best = i;
-    double sum = 0;
-    const double mx = logits[best];
-    for (int64_t i = 0; i < V; ++i) sum += std::exp(static_cast<double>(logits[i]) - mx);
     *token = best;
-    *logprob = static_cast<float>(-std::log(sum));
+    *logprob = logits[best] - log_sum_exp(logits, V, logits[best]);
     return;
   }
   const float T = static_cast<float>(o.temperature);
