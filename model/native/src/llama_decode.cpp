@@ -100,12 +100,20 @@ PT_VECTOR_CLONES void add_into(float* x, const float* y, int64_t n) {
   for (int64_t e = 0; e < n; ++e) x[e] += y[e];
 }
 
-// One query head over S keys/values (rows of hs): softmax(q.K^T * scale) V into out.
-PT_VECTOR_CLONES void attend_head(const float* q, const float* K, const float* V, int64_t S, int64_t hs, float scale, float* scores,
-                                  float* out) {
+// One query head over S keys and values: softmax(q.K^T * scale) V into out. Keys are stored
+// transposed (hs rows of `stride` slots), so the scores accumulate over contiguous slots and
+// vectorize whatever the head size; values are rows of hs.
+PT_VECTOR_CLONES void attend_head(const float* q, const float* Kt, int64_t stride, const float* V, int64_t S, int64_t hs, float scale,
+                                  float* scores, float* out) {
+  for (int64_t s = 0; s < S; ++s) scores[s] = 0.0f;
+  for (int64_t e = 0; e < hs; ++e) {
+    const float qe = q[e];
+    const float* kr = Kt + e * stride;
+    for (int64_t s = 0; s < S; ++s) scores[s] += qe * kr[s];
+  }
   float mx = -std::numeric_limits<float>::infinity();
   for (int64_t s = 0; s < S; ++s) {
-    scores[s] = dot(q, K + s * hs, hs) * scale;
+    scores[s] *= scale;
     mx = scores[s] > mx ? scores[s] : mx;
   }
   for (int64_t s = 0; s < S; ++s) scores[s] = vexp(scores[s] - mx);
@@ -148,7 +156,7 @@ struct Decoder {
   const float *embed, *norm, *head;
   std::vector<LayerWeights> layers;
   std::vector<float> cosT, sinT;          // (cap, hs/2)
-  std::vector<float> keys, values;        // per layer (B, nkv, cap, hs)
+  std::vector<float> keys, values;        // per layer: keys (B, nkv, hs, cap), transposed; values (B, nkv, cap, hs)
   std::vector<int64_t> pad;               // left padding of each row
   std::vector<int64_t> next;              // each row's last sampled token, fed at the next step
   std::vector<Token> tokens;
@@ -220,11 +228,24 @@ struct Decoder {
     const int64_t lo = pad[tk.row], hi = tk.slot, S = hi - lo + 1, g = nh / nkv;
     const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
     for (int64_t kvh = 0; kvh < nkv; ++kvh) {
-      const float* K = kv(keys, layer, tk.row, kvh) + lo * hs;
+      const float* Kt = kv(keys, layer, tk.row, kvh) + lo;
       const float* Vv = kv(values, layer, tk.row, kvh) + lo * hs;
       for (int64_t j = 0; j < g; ++j) {
         const int64_t head = kvh * g + j;
-        attend_head(q.data() + i * nh * hs + head * hs, K, Vv, S, hs, scale, scores, y.data() + i * nh * hs + head * hs);
+        attend_head(q.data() + i * nh * hs + head * hs, Kt, cap, Vv, S, hs, scale, scores, y.data() + i * nh * hs + head * hs);
+      }
+    }
+  }
+
+  // Row `to` holds the same left-padded prompt as row `from`: its cache slots are the same.
+  void copy_prompt(int64_t from, int64_t to) {
+    const int64_t n = (P - pad[from]) * hs;
+    for (int64_t l = 0; l < L; ++l) {
+      for (int64_t hd = 0; hd < nkv; ++hd) {
+        for (int64_t e = 0; e < hs; ++e) {
+          std::memcpy(kv(keys, l, to, hd) + e * cap + pad[from], kv(keys, l, from, hd) + e * cap + pad[from], sizeof(float) * (P - pad[from]));
+        }
+        std::memcpy(kv(values, l, to, hd) + pad[from] * hs, kv(values, l, from, hd) + pad[from] * hs, sizeof(float) * n);
       }
     }
   }
@@ -247,7 +268,8 @@ struct Decoder {
         rotate(q.data() + i * nq, nh, pos);
         rotate(k.data() + i * nk, nkv, pos);
         for (int64_t hd = 0; hd < nkv; ++hd) {
-          std::memcpy(kv(keys, l, tk.row, hd) + tk.slot * hs, k.data() + i * nk + hd * hs, sizeof(float) * hs);
+          float* kt = kv(keys, l, tk.row, hd) + tk.slot;
+          for (int64_t e = 0; e < hs; ++e) kt[e * cap] = k[i * nk + hd * hs + e];
           std::memcpy(kv(values, l, tk.row, hd) + tk.slot * hs, v.data() + i * nk + hd * hs, sizeof(float) * hs);
         }
       }
@@ -470,16 +492,30 @@ PT_API int pt_decoder_run(void* handle, const int64_t* ids, int64_t P, const int
       d.tokens.clear();
       d.ids.clear();
       std::vector<int64_t> outputs;
+      std::vector<std::pair<int64_t, int64_t>> copies;  // (row prefilled, row sharing its prompt)
       if (step == 0) {
         if (P < 1 || d.B * P > d.maxTokens || P + maxNew > d.cap) throw std::invalid_argument("prompt length does not fit the decoder");
         d.P = P;
+        // A prompt that an earlier row already holds (GRPO samples each prompt group-size times)
+        // is prefilled once: the copy's cache is the first row's, as its own prefill would give.
+        std::vector<int64_t> last(d.B, -1);
         for (int64_t b = 0; b < d.B; ++b) {
           d.pad[b] = pad[b];
+          int64_t same = -1;
+          for (int64_t a = 0; a < b && same < 0; ++a) {
+            if (last[a] >= 0 && pad[a] == pad[b] && std::equal(ids + a * P + pad[b], ids + (a + 1) * P, ids + b * P + pad[b])) same = a;
+          }
+          if (same >= 0) {
+            copies.push_back({same, b});
+            outputs.push_back(last[same]);
+            continue;
+          }
           for (int64_t t = pad[b]; t < P; ++t) {
             d.tokens.push_back({b, t});
             d.ids.push_back(ids[b * P + t]);
           }
-          outputs.push_back(static_cast<int64_t>(d.tokens.size()) - 1);
+          last[b] = static_cast<int64_t>(d.tokens.size()) - 1;
+          outputs.push_back(last[b]);
         }
       } else {
         for (int64_t b : rows) {
@@ -491,6 +527,8 @@ PT_API int pt_decoder_run(void* handle, const int64_t* ids, int64_t P, const int
       for (int64_t id : d.ids)
         if (id < 0 || id >= d.V) throw std::invalid_argument("token id " + std::to_string(id) + " outside the vocabulary");
       d.forward(outputs);
+      for (auto [from, to] : copies) d.copy_prompt(from, to);
+      copies.clear();
       // outputs[j] is row j at the prefill (every row), else rows[j].
       const auto rowOf = [&](size_t j) { return step == 0 ? static_cast<int64_t>(j) : rows[j]; };
       at::parallel_for(0, static_cast<int64_t>(outputs.size()), 8, [&](int64_t begin, int64_t end) {

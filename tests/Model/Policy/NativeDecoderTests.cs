@@ -100,6 +100,21 @@ public class NativeDecoderTests
     }
 
     [Theory]
+    [InlineData("plain")]
+    [InlineData("greedy")]
+    [InlineData("top-k-top-p")]
+    public void RowsSharingAPromptAsInGroupsGiveTheATenPathsRows(string sampling)
+    {
+        // GRPO groups: each prompt several times in a row, and one prompt again later; the kernel prefills each prompt once.
+        using var model = Model("gqa", seed: 35);
+        int[][] prompts = [[5, 7, 9], [5, 7, 9], [5, 7, 9], [3, 4, 5, 6, 7], [3, 4, 5, 6, 7], [7, 9], [5, 7, 9], [4, 5, 6, 7]];
+        var request = new GenerationRequest(prompts, Sampling(sampling)) { RowSeeds = Seeds(prompts.Length, 11) };
+        var native = Run(model, native: true, request);
+        AssertSameRows(Run(model, native: false, request), native);
+        if (sampling != "greedy") Assert.NotEqual(native.Rows[0].Tokens, native.Rows[1].Tokens);
+    }
+
+    [Theory]
     [MemberData(nameof(Variants))]
     public void StopIdsEndRowsAsOnTheATenPath(string variant)
     {
