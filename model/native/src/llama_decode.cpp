@@ -181,9 +181,9 @@ struct Decoder {
       // OpenBLAS runs a GEMM on one thread while M*N*K <= 4 * 65536. With torch at one thread,
       // a bigger decode-step GEMM (the head) would wake its thread pool, which costs more than it
       // saves at these sizes (10% of a tiny decode step, measured): such GEMMs are cut into
-      // blocks of output features under that bound, when a block stays 16 features wide.
+      // blocks of output features under that bound, when a block stays 64 features wide.
       int64_t block = N;
-      if (at::get_num_threads() == 1 && M * N * K > 262144 && M * K * 16 <= 262144) block = 262144 / (M * K);
+      if (at::get_num_threads() == 1 && M * N * K > 262144 && M * K * 64 <= 262144) block = 262144 / (M * K);
       const int n = static_cast<int>(M), kk = static_cast<int>(K), ldc = static_cast<int>(N);
       const float one = 1.0f, beta = b != nullptr ? 1.0f : 0.0f;
       for (int64_t j = 0; j < N; j += block) {
