@@ -250,11 +250,27 @@ struct Decoder {
     }
   }
 
+  // Activation buffers for N tokens at once, grown on demand: a prefill of prompts that rows
+  // share needs fewer than B * P, and untouched pages are never faulted in.
+  void reserve(int64_t N) {
+    const int64_t nq = nh * hs, nk = nkv * hs;
+    if (static_cast<int64_t>(x.size()) >= N * C) return;
+    x.resize(N * C);
+    h.resize(N * std::max(C, nq));
+    q.resize(N * nq);
+    k.resize(N * nk);
+    v.resize(N * nk);
+    y.resize(N * std::max(C, nq));
+    gate.resize(N * I);
+    up.resize(N * I);
+  }
+
   // Runs the tokens in `tokens` (ids in `ids`) through the model, writing their K/V into the
   // cache; logits (one row per entry of `outputs`, indices into tokens) go to `logits`.
   void forward(const std::vector<int64_t>& outputs) {
     const int64_t N = static_cast<int64_t>(tokens.size());
     const int64_t nq = nh * hs, nk = nkv * hs;
+    reserve(std::max<int64_t>(N, static_cast<int64_t>(outputs.size())));
     for (int64_t i = 0; i < N; ++i) std::memcpy(x.data() + i * C, embed + ids[i] * C, sizeof(float) * C);
     for (int64_t l = 0; l < L; ++l) {
       const LayerWeights& w = layers[l];
@@ -449,16 +465,7 @@ PT_API void* pt_decoder_new(const at::Tensor* const* w, int nw, int64_t layers, 
     d->values.assign(layers * batch * nkv * capacity * d->hs, 0.0f);
     d->pad.assign(batch, 0);
     d->next.assign(batch, 0);
-    const int64_t N = batch * maxPromptLength;
-    d->maxTokens = N;
-    d->x.resize(N * C);
-    d->h.resize(N * std::max(C, nq));
-    d->q.resize(N * nq);
-    d->k.resize(N * nk);
-    d->v.resize(N * nk);
-    d->y.resize(N * std::max(C, nq));
-    d->gate.resize(N * I);
-    d->up.resize(N * I);
+    d->maxTokens = batch * maxPromptLength;
     d->logits.resize(batch * V);
     d->dscratch.resize(batch * V);
     d->fscratch.resize(batch * V);
