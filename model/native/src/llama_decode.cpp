@@ -507,6 +507,7 @@ PT_API int pt_decoder_run(void* handle, const int64_t* ids, int64_t P, const int
         // is prefilled once: the copy's cache is the first row's, as its own prefill would give.
         std::vector<int64_t> last(d.B, -1);
         for (int64_t b = 0; b < d.B; ++b) {
+          if (pad[b] < 0 || pad[b] >= P) throw std::invalid_argument("row " + std::to_string(b) + " has no prompt token");
           d.pad[b] = pad[b];
           int64_t same = -1;
           for (int64_t a = 0; a < b && same < 0; ++a) {
@@ -525,6 +526,7 @@ PT_API int pt_decoder_run(void* handle, const int64_t* ids, int64_t P, const int
           outputs.push_back(last[b]);
         }
       } else {
+        if (d.P == 0) throw std::invalid_argument("decode step " + std::to_string(step) + " before the prefill (step 0)");
         for (int64_t b : rows) {
           outputs.push_back(static_cast<int64_t>(d.tokens.size()));
           d.tokens.push_back({b, d.P + step - 1});

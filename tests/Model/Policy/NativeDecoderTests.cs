@@ -182,6 +182,28 @@ public class NativeDecoderTests
     }
 
     [Fact]
+    public void MisuseIsAnErrorNotACrash()
+    {
+        using var model = LlamaModel.Create(PolicyTestModels.Tiny, seed: 1);
+        var decoder = new NativeDecoder(model, batch: 2, capacity: 8, maxPromptLength: 3);
+        var o = new SamplingOptions { Greedy = true, MaxNewTokens = 4 };
+        long[] ids = [1, 2, 3, 0, 4, 5];
+        var (state, tokens, logProbs, counts) = (new byte[2], new int[8], new float[8], new int[2]);
+        int Run(long[] i, long[] pad, int step0, int steps) => decoder.Run(i, 3, pad, o, null, [], step0, steps, state, tokens, logProbs, counts);
+        Assert.Contains("before the prefill", Assert.Throws<TorchException>(() => Run(ids, [0, 1], 1, 1)).Message);
+        Assert.Contains("row 1 has no prompt token", Assert.Throws<TorchException>(() => Run(ids, [0, 3], 0, 1)).Message);
+        Assert.Contains("token id 99", Assert.Throws<TorchException>(() => Run([1, 2, 99, 0, 4, 5], [0, 1], 0, 1)).Message);
+        Assert.Throws<ArgumentException>(() => decoder.Run(ids, 3, [0, 1], o, null, [], 0, 1, state, new int[3], logProbs, counts));
+        Assert.Throws<ArgumentException>(() => decoder.Run(ids, 3, [0, 1], o with { Greedy = false }, null, [], 0, 1, state, tokens, logProbs, counts));
+        // Still usable after the errors: the whole generation in one call, every row to length.
+        Assert.Equal(4, Run(ids, [0, 1], 0, 4));
+        Assert.Equal([4, 4], counts);
+        Assert.Equal([2, 2], state);
+        decoder.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => Run(ids, [0, 1], 0, 1));
+    }
+
+    [Fact]
     public void OnlyFloat32CpuModelsThatAllowItUseTheKernel()
     {
         using var f32 = LlamaModel.Create(PolicyTestModels.Tiny, seed: 1);
