@@ -5,6 +5,13 @@ namespace Pipeline.Bench.Policy;
 /// <summary>The model sizes the policy benchmarks run (random weights; speed does not depend on them).</summary>
 public static class PolicyBenchConfigs
 {
+    // The configs/llama_arithmetic.json model (vocabulary of its character tokenizer): where per-op overhead dominates.
+    public static readonly LlamaConfig Tiny = new()
+    {
+        VocabSize = 359, HiddenSize = 64, IntermediateSize = 172, NumHiddenLayers = 2, NumAttentionHeads = 4,
+        NumKeyValueHeads = 2, TieWordEmbeddings = true, MaxPositionEmbeddings = 256,
+    };
+
     // ~10M parameters: 2.1M embedding + 2.1M untied head + 6 x 0.79M.
     public static readonly LlamaConfig Small = new()
     {

@@ -10,7 +10,11 @@ namespace Pipeline.Bench.Policy;
 /// Prefill and decode tokens/s of our generator next to the same model and batch in PyTorch eager
 /// (bench/peer/policy_peer.py, run with /usr/bin/python3 in the same invocation).
 /// <c>dotnet run -c Release --project bench -- policy-side-by-side [--sizes 10m,100m] [--batches 1,16,64]
-/// [--prompt-len 32] [--new-tokens 16] [--dtype float32] [--peer-dtype float32] [--threads 2] [--repeats 3] [--op-by-op]</c>
+/// [--prompt-len 32] [--new-tokens 16] [--dtype float32] [--peer-dtype float32] [--threads 2] [--repeats 3] [--op-by-op]
+/// [--paths native,aten,native-mm] [--no-peer]</c>
+/// --paths: which of our generation paths to time against the same peer run, one row each:
+/// native (the whole-model kernel, float32 CPU only), native-mm (the same with projections
+/// through at::mm instead of sgemm), aten (LlamaModel.Forward step by step with RowSampler).
 /// Prefill: prompt tokens / time of the first step (whole prompt + first sample). Decode: the
 /// further tokens / the rest of the time, greedy, no stops, so every row runs to length. Both
 /// sides time the same phases inside one call and keep the best of --repeats runs.
@@ -35,11 +39,13 @@ public static class PolicySideBySide
         var threads = int.Parse(Arg("--threads", "2"), CultureInfo.InvariantCulture);
         var peer = Arg("--peer", Path.Combine(FindRepoRoot(), "bench", "peer", "policy_peer.py"));
         var opByOp = args.Contains("--op-by-op"); // our layers op by op instead of one native call each (to measure the fusion)
+        var paths = Arg("--paths", "native").Split(',');
+        var noPeer = args.Contains("--no-peer"); // ours only (profiling)
         torch.set_num_threads(threads);
 
         Console.WriteLine($"prompt {promptLen} tokens, {newTokens} new tokens, ours {dtypeName}{(opByOp ? " op by op" : "")}, torch {peerDType}, {threads} threads, best of {repeats}");
-        Console.WriteLine("| model | batch | ours prefill tok/s | torch prefill tok/s | ratio | ours decode tok/s | torch decode tok/s | ratio |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| model | batch | path | ours prefill tok/s | torch prefill tok/s | ratio | ours decode tok/s | torch decode tok/s | ratio |");
+        Console.WriteLine("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var size in sizes)
         {
             var config = PolicyBenchConfigs.ByName(size);
@@ -47,10 +53,16 @@ public static class PolicySideBySide
             model.UseFusedLayers = !opByOp;
             foreach (var batch in batches)
             {
-                var o = Ours(model, batch, promptLen, newTokens, repeats);
-                var p = Peer(peer, config, batch, promptLen, newTokens, peerDType, threads, repeats);
-                Console.WriteLine($"| {size} ({model.ParameterCount / 1e6:F1}M) | {batch} | {o.Prefill:F0} | {p.Prefill:F0} | {o.Prefill / p.Prefill:F2} " +
-                    $"| {o.Decode:F0} | {p.Decode:F0} | {o.Decode / p.Decode:F2} |");
+                var p = noPeer ? new Rates(double.NaN, double.NaN) : Peer(peer, config, batch, promptLen, newTokens, peerDType, threads, repeats);
+                foreach (var path in paths)
+                {
+                    model.UseNativeKernel = path != "aten";
+                    NativeDecoder.UseBlas = path != "native-mm";
+                    var o = Ours(model, batch, promptLen, newTokens, repeats);
+                    Console.WriteLine($"| {size} ({model.ParameterCount / 1e6:F1}M) | {batch} | {path} | {o.Prefill:F0} | {p.Prefill:F0} | {o.Prefill / p.Prefill:F2} " +
+                        $"| {o.Decode:F0} | {p.Decode:F0} | {o.Decode / p.Decode:F2} |");
+                }
+                NativeDecoder.UseBlas = true;
             }
         }
         return 0;

@@ -34,15 +34,20 @@ public sealed class Rotary : IDisposable
 
     public Rotary(LlamaConfig c, Device device)
     {
+        _invFreq = torch.tensor(InverseFrequencies(c), device: device).DetachFromDisposeScope();
+    }
+
+    /// <summary>The hs/2 inverse frequencies, float32 like the reference implementations, so positions multiply out to the same angles.</summary>
+    public static float[] InverseFrequencies(LlamaConfig c)
+    {
         var half = c.HeadDim / 2;
         var inv = new float[half];
         for (var i = 0; i < half; i++)
         {
-            // float32 like the reference implementations, so positions multiply out to the same angles.
             var f = (float)(1.0 / Math.Pow(c.RopeTheta, 2.0 * i / c.HeadDim));
             inv[i] = c.RopeScaling is { } rs ? (float)rs.Apply(f) : f;
         }
-        _invFreq = torch.tensor(inv, device: device).DetachFromDisposeScope();
+        return inv;
     }
 
     /// <summary>cos and sin of every (row, position) angle, shaped to broadcast over heads.</summary>
@@ -223,6 +228,17 @@ public sealed class LlamaModel : IDisposable
     /// default) instead of op by op; off only to compare the two.
     /// </summary>
     public bool UseFusedLayers { get; set; } = true;
+
+    /// <summary>
+    /// Whether PolicyGenerator runs a float32 CPU model through the whole-model native decoder
+    /// (NativeDecoder: one native call per generation) instead of Forward step by step (the default
+    /// is on; off to compare, or to run the ATen path the kernel is tested against).
+    /// </summary>
+    public bool UseNativeKernel { get; set; } = true;
+
+    /// <summary>embed_tokens, model.norm, lm_head, then each layer's weights in FusedLayers order (null where no such bias).</summary>
+    internal IReadOnlyList<Tensor?> DecoderWeights() =>
+        [embed_tokens, _params.First(p => p.Name == "model.norm.weight").Tensor, lm_head, .. _layerWeights.SelectMany(w => w)];
 
     /// <summary>Parameters in checkpoint order, named as Hugging Face names them (a tied lm_head is not listed).</summary>
     public IReadOnlyList<(string Name, Tensor Tensor)> NamedParameters => _params;

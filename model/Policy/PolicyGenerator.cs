@@ -49,6 +49,14 @@ public sealed class PolicyGenerator(LlamaModel model, ITokenizer? tokenizer = nu
             for (var j = (int)pad[b]; j < capacity; j++) valid[b * capacity + j] = true;
         }
 
+        if (request.RowSeeds is { } rowSeeds && rowSeeds.Count != B) throw new ArgumentException($"{rowSeeds.Count} row seeds for {B} prompts");
+        // The native kernel draws with the per-row counter-based uniforms; one shared torch
+        // generator stream (no row seeds) stays on the ATen path, whose draws it could not repeat.
+        if (NativeDecoder.Supports(model) && (o.Greedy || request.RowSeeds is not null))
+        {
+            return GenerateNative(ids, pad, P, capacity, o, request.RowSeeds);
+        }
+
         var tokens = new List<int>[B];
         var logProbs = new List<float>[B];
         var finish = new FinishReason?[B];
@@ -58,7 +66,6 @@ public sealed class PolicyGenerator(LlamaModel model, ITokenizer? tokenizer = nu
         var next = new long[B];
 
         using var inference = torch.inference_mode();
-        if (request.RowSeeds is { } seeds && seeds.Count != B) throw new ArgumentException($"{seeds.Count} row seeds for {B} prompts");
         using var rowSampler = o.Greedy || request.RowSeeds is null ? null : new RowSampler(request.RowSeeds, o.MaxNewTokens, model.Device);
         using var generator = o.Greedy || rowSampler is not null ? null : new Generator(o.Seed, model.Device);
         using var cache = new KvCache(model.Config, B, capacity, model.DType, model.Device);
@@ -106,7 +113,7 @@ public sealed class PolicyGenerator(LlamaModel model, ITokenizer? tokenizer = nu
                 tokens[b].Add(t);
                 logProbs[b].Add((float)host[B + b]);
                 next[b] = t;
-                if (o.StopTokenIds.Contains(t) || (maxStop > 0 && EndsInStopString(tokens[b], o.StopStrings, maxStop)))
+                if (o.StopTokenIds.Contains(t) || (maxStop > 0 && EndsInStopString(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(tokens[b]), o.StopStrings, maxStop)))
                 {
                     finish[b] = FinishReason.Stop;
                 }
@@ -132,13 +139,71 @@ public sealed class PolicyGenerator(LlamaModel model, ITokenizer? tokenizer = nu
         return new GenerationResult(rows, new GenerationTimings(prefill, total - prefill, steps));
     }
 
+    /// <summary>
+    /// The same generation through <see cref="NativeDecoder"/>: the whole decode loop in one native
+    /// call, or one call per step when stop strings (which need the tokenizer) are checked here.
+    /// </summary>
+    private GenerationResult GenerateNative(long[] ids, long[] pad, int P, int capacity, SamplingOptions o, IReadOnlyList<ulong>? rowSeeds)
+    {
+        var B = pad.Length;
+        var n = o.MaxNewTokens;
+        double[]? uniforms = null;
+        if (!o.Greedy)
+        {
+            uniforms = new double[B * n];
+            for (var b = 0; b < B; b++)
+            {
+                for (var s = 0; s < n; s++) uniforms[b * n + s] = RowSampler.Uniform(rowSeeds![b], s);
+            }
+        }
+        var state = new byte[B];   // 0 running, 1 stop, 2 length
+        var tokens = new int[B * n];
+        var logProbs = new float[B * n];
+        var counts = new int[B];
+        int[] stopIds = [.. o.StopTokenIds];
+        var maxStop = o.StopStrings.Count > 0 ? o.StopStrings.Max(s => s.Length) : 0;
+        using var decoder = new NativeDecoder(model, B, capacity, P);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int Step(int step0, int steps)
+        {
+            var ran = decoder.Run(ids, P, pad, o, uniforms, stopIds, step0, steps, state, tokens, logProbs, counts);
+            if (maxStop == 0) return ran;
+            // Stop strings after stop ids, before length, as the ATen path checks them.
+            for (var b = 0; b < B; b++)
+            {
+                if (state[b] != 1 && counts[b] == step0 + 1 && EndsInStopString(tokens.AsSpan(b * n, counts[b]), o.StopStrings, maxStop)) state[b] = 1;
+            }
+            return ran;
+        }
+        var total = Step(0, 1);
+        var prefill = clock.Elapsed;
+        if (maxStop == 0)
+        {
+            total += Step(1, n - 1);
+        }
+        else
+        {
+            for (var step = 1; step < n && state.Contains((byte)0); step++) total += Step(step, 1);
+        }
+        var elapsed = clock.Elapsed;
+        var rows = new GenerationRow[B];
+        for (var b = 0; b < B; b++)
+        {
+            rows[b] = new GenerationRow(tokens.AsSpan(b * n, counts[b]).ToArray(), logProbs.AsSpan(b * n, counts[b]).ToArray(),
+                state[b] == 1 ? FinishReason.Stop : FinishReason.Length);
+        }
+        if (total <= 1) prefill = elapsed;
+        return new GenerationResult(rows, new GenerationTimings(prefill, elapsed - prefill, total - 1));
+    }
+
     // Checked every step, so a stop string is caught at the token that completes it: only the
     // newest tokens need decoding. Every token decodes to at least one character (or a
     // replacement character), so maxStop + a few tokens always cover the longest stop string.
-    private bool EndsInStopString(List<int> completion, IReadOnlyList<string> stops, int maxStop)
+    private bool EndsInStopString(ReadOnlySpan<int> completion, IReadOnlyList<string> stops, int maxStop)
     {
-        var window = Math.Min(completion.Count, maxStop + 4);
-        var text = tokenizer!.Decode(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(completion)[^window..]);
+        var window = Math.Min(completion.Length, maxStop + 4);
+        var text = tokenizer!.Decode(completion[^window..]);
         foreach (var s in stops)
         {
             if (s.Length > 0 && text.Contains(s, StringComparison.Ordinal)) return true;

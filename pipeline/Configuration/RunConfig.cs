@@ -169,6 +169,9 @@ public sealed record ModelSection
     /// <summary>llama from scratch: longest prompt + completion.</summary>
     public int MaxPositions { get; init; } = 512;
 
+    /// <summary>llama: generate through the whole-model native kernel when the model is float32 on the CPU (false: the ATen op-by-op path).</summary>
+    public bool NativeKernels { get; init; } = true;
+
     /// <summary>fake: longest completion.</summary>
     public int MaxLength { get; init; } = 8;
 

@@ -160,7 +160,7 @@ public sealed class TrainingRun : IDisposable
 
     public static IPolicyModel CreatePolicy(RunConfig config, ITokenizer tokenizer) => config.Model.Type switch
     {
-        "llama" when config.Model.Path is { } path => LlamaPolicy.FromCheckpoint(path),
+        "llama" when config.Model.Path is { } path => LlamaPolicy.FromCheckpoint(path).WithNativeKernels(config.Model.NativeKernels),
         "llama" => LlamaPolicy.Create(
             new LlamaConfig
             {
@@ -175,7 +175,7 @@ public sealed class TrainingRun : IDisposable
                 TieWordEmbeddings = true,
             },
             (ulong)config.Seed,
-            tokenizer),
+            tokenizer).WithNativeKernels(config.Model.NativeKernels),
         "tiny" => new TinyPolicy(new TinyPolicyOptions
         {
             VocabSize = tokenizer.VocabSize,

@@ -67,7 +67,14 @@ public sealed class LlamaPolicy : IPolicyModel
         return new ScoreResult(scored.LogProbs, scored.Entropies, scored.Mask);
     }
 
-    public IPolicyModel Clone() => new LlamaPolicy(model.CopyAs(model.DType, model.Device), tokenizer);
+    public IPolicyModel Clone() => new LlamaPolicy(model.CopyAs(model.DType, model.Device), tokenizer).WithNativeKernels(model.UseNativeKernel);
+
+    /// <summary>Whether generation may use the whole-model native kernel (float32 CPU models only; see LlamaModel.UseNativeKernel).</summary>
+    public LlamaPolicy WithNativeKernels(bool on)
+    {
+        model.UseNativeKernel = on;
+        return this;
+    }
 
     public void CopyWeightsFrom(IPolicyModel source) =>
         model.CopyWeightsFrom(source is LlamaPolicy llama
