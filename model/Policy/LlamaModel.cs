@@ -45,6 +45,9 @@ public sealed class Rotary : IDisposable
         _invFreq = torch.tensor(inv, device: device).DetachFromDisposeScope();
     }
 
+    /// <summary>The (hs/2) float32 inverse frequencies, for native kernels that compute the angles themselves.</summary>
+    internal Tensor InverseFrequencies => _invFreq;
+
     /// <summary>cos and sin of every (row, position) angle, shaped to broadcast over heads.</summary>
     public (Tensor Cos, Tensor Sin) Angles(Tensor positions, ScalarType dtype) // positions (B, T) int64
     {
@@ -224,6 +227,22 @@ public sealed class LlamaModel : IDisposable
     /// </summary>
     public bool UseFusedLayers { get; set; } = true;
 
+    /// <summary>
+    /// fp32 on CPU: whether generation and scoring run fused native kernels (the default) instead
+    /// of op-by-op ATen, the reference path; off only to compare the two.
+    /// </summary>
+    public bool UseNativeKernel { get; set; } = true;
+
+    /// <summary>
+    /// The weights in the order the native scorer takes them: per layer as FusedWeightNames (null
+    /// where a bias is absent), then embedding, final norm, and lm_head (null when tied).
+    /// </summary>
+    internal IReadOnlyList<Tensor?> ScoreWeights =>
+        [.. _layerWeights.SelectMany(w => w), embed_tokens, _params.First(p => p.Name == "model.norm.weight").Tensor,
+            Config.TieWordEmbeddings ? null : lm_head];
+
+    internal Tensor RotaryInverseFrequencies => _rotary.InverseFrequencies;
+
     /// <summary>Parameters in checkpoint order, named as Hugging Face names them (a tied lm_head is not listed).</summary>
     public IReadOnlyList<(string Name, Tensor Tensor)> NamedParameters => _params;
 
@@ -277,7 +296,7 @@ public sealed class LlamaModel : IDisposable
     /// </summary>
     public LlamaModel CopyAs(ScalarType dtype, Device? device = null)
     {
-        var copy = new LlamaModel(Config, dtype, device ?? Device);
+        var copy = new LlamaModel(Config, dtype, device ?? Device) { UseNativeKernel = UseNativeKernel };
         copy.CopyWeightsFrom(this);
         return copy;
     }

@@ -47,6 +47,7 @@ public static class ConfigDescriptions
         ["model.kv_heads"] = "llama from scratch: key/value heads (grouped-query attention when fewer than heads).",
         ["model.rope_theta"] = "llama from scratch: rotary base.",
         ["model.max_positions"] = "llama from scratch: longest prompt + completion.",
+        ["model.native_kernels"] = "fp32 on CPU: fused native kernels for generation and scoring instead of op-by-op ATen (the reference path).",
         ["model.max_length"] = "fake: longest completion.",
         ["model.latency_ms"] = "fake: simulated generation time per call.",
         ["model.score_latency_ms"] = "fake: simulated scoring time per call.",

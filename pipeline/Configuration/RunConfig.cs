@@ -169,6 +169,9 @@ public sealed record ModelSection
     /// <summary>llama from scratch: longest prompt + completion.</summary>
     public int MaxPositions { get; init; } = 512;
 
+    /// <summary>fp32 on CPU: fused native kernels for generation and scoring instead of op-by-op ATen (the reference path).</summary>
+    public bool NativeKernels { get; init; } = true;
+
     /// <summary>fake: longest completion.</summary>
     public int MaxLength { get; init; } = 8;
 

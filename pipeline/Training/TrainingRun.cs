@@ -160,8 +160,8 @@ public sealed class TrainingRun : IDisposable
 
     public static IPolicyModel CreatePolicy(RunConfig config, ITokenizer tokenizer) => config.Model.Type switch
     {
-        "llama" when config.Model.Path is { } path => LlamaPolicy.FromCheckpoint(path),
-        "llama" => LlamaPolicy.Create(
+        "llama" when config.Model.Path is { } path => WithKernels(LlamaPolicy.FromCheckpoint(path), config),
+        "llama" => WithKernels(LlamaPolicy.Create(
             new LlamaConfig
             {
                 VocabSize = tokenizer.VocabSize,
@@ -175,7 +175,7 @@ public sealed class TrainingRun : IDisposable
                 TieWordEmbeddings = true,
             },
             (ulong)config.Seed,
-            tokenizer),
+            tokenizer), config),
         "tiny" => new TinyPolicy(new TinyPolicyOptions
         {
             VocabSize = tokenizer.VocabSize,
@@ -193,6 +193,12 @@ public sealed class TrainingRun : IDisposable
         }),
         var other => throw new ConfigException($"model.type: '{other}' is not one of: tiny, fake, llama."),
     };
+
+    private static LlamaPolicy WithKernels(LlamaPolicy policy, RunConfig config)
+    {
+        policy.Model.UseNativeKernel = config.Model.NativeKernels;
+        return policy;
+    }
 
     private static ILearningRateSchedule Schedule(TrainingSection t) =>
         LearningRateSchedules.Create(t.Schedule, t.Lr, t.WarmupSteps, t.Steps, t.MinLr);
