@@ -48,7 +48,7 @@ struct State {
   std::vector<uint8_t> valid;  // (M)
   std::vector<float> cos, sin;  // (M, hs/2)
   std::vector<LayerSaved> layers;
-  at::Tensor xf, rf, hf, logp, ent;  // final norm in/out (R, C), rows' log-softmax (R, V), entropies (R)
+  at::Tensor xf, rf, hf, logp, prob, ent;  // final norm in/out (R, C), rows' log-softmax and softmax (R, V), entropies (R)
   const at::Tensor& embed() const { return w[d.L * kSlots]; }
   const at::Tensor& final_norm() const { return w[d.L * kSlots + 1]; }
   const at::Tensor& head() const { return w[d.L * kSlots + 2].defined() ? w[d.L * kSlots + 2] : embed(); }
@@ -133,48 +133,68 @@ void rotary(float* x, const float* cos, const float* sin, int64_t rows, int64_t 
   }
 }
 
-// Whether query slot t of a row may attend key slot s.
-inline bool attends(const uint8_t* valid_row, int64_t t, int64_t s) { return s == t || (s < t && valid_row[s]); }
+// y += a x over n floats; the buffers never overlap, which lets the loop vectorise.
+inline void axpy(float* __restrict y, float a, const float* __restrict x, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] += a * x[i];
+}
 
-// y = softmax(q k^T / sqrt(hs), masked) v per row and query head; probs (B, nh, N, N) kept.
-void attention(const State& st, const float* q, const float* k, const float* v, float* probs, float* y) {
+// Copies the keys (or values) of K/V head kvh of row b, (N, hs) at stride nk, into t (hs, N):
+// dot products with every key then run along contiguous memory and vectorise.
+void transpose_head(const float* k, int64_t b, int64_t kvh, const Dims& d, float* t) {
+  const int64_t N = d.N, hs = d.hs, nk = d.nk();
+  for (int64_t s = 0; s < N; ++s) {
+    const float* ks = k + (b * N + s) * nk + kvh * hs;
+    for (int64_t i = 0; i < hs; ++i) t[i * N + s] = ks[i];
+  }
+}
+
+// y = softmax((q / sqrt(hs)) k^T, masked) v per row and query head; probs (B, nh, N, N) kept.
+// The exponentials run as one vectorised ATen call over all of probs between two loop passes
+// (scalar libm calls in the loop cost more than the rest of the attention).
+void attention(const State& st, const float* q, const float* k, const float* v, at::Tensor& probs_t, float* y) {
   const Dims& d = st.d;
-  const int64_t N = d.N, hs = d.hs, nq = d.nq(), nk = d.nk(), g = d.nh / d.nkv;
+  const int64_t N = d.N, hs = d.hs, nq = d.nq(), g = d.nh / d.nkv;
   const float scale = 1.f / std::sqrt(static_cast<float>(hs));
+  float* probs = F(probs_t);
+  // Pass 1: scores minus each row's max, -inf where masked (exp gives 0 there).
   at::parallel_for(0, d.B * d.nh, 1, [&](int64_t begin, int64_t end) {
+    std::vector<float> kt(hs * N);
     for (int64_t bh = begin; bh < end; ++bh) {
       const int64_t b = bh / d.nh, h = bh % d.nh, kvh = h / g;
       const uint8_t* valid = st.valid.data() + b * N;
+      transpose_head(k, b, kvh, d, kt.data());
       for (int64_t t = 0; t < N; ++t) {
         const float* qt = q + (b * N + t) * nq + h * hs;
         float* p = probs + (bh * N + t) * N;
-        float mx = -INFINITY;
-        for (int64_t s = 0; s <= t; ++s) {
-          if (!attends(valid, t, s)) {
-            p[s] = -INFINITY;
-            continue;
-          }
-          const float* ks = k + (b * N + s) * nk + kvh * hs;
-          float dot = 0.f;
-          for (int64_t i = 0; i < hs; ++i) dot += qt[i] * ks[i];
-          p[s] = dot * scale;
-          mx = std::max(mx, p[s]);
+        std::fill(p, p + t + 1, 0.f);
+        for (int64_t i = 0; i < hs; ++i) axpy(p, qt[i] * scale, kt.data() + i * N, t + 1);
+        float mx = p[t];  // a query always attends itself
+        for (int64_t s = 0; s < t; ++s) {
+          if (!valid[s]) p[s] = -INFINITY;
+          else mx = std::max(mx, p[s]);
         }
+        for (int64_t s = 0; s <= t; ++s) p[s] -= mx;
+        std::fill(p + t + 1, p + N, -INFINITY);
+      }
+    }
+  });
+  probs_t.exp_();
+  // Pass 2: normalise and weight the values.
+  at::parallel_for(0, d.B * d.nh, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t bh = begin; bh < end; ++bh) {
+      const int64_t b = bh / d.nh, h = bh % d.nh, kvh = h / g;
+      for (int64_t t = 0; t < N; ++t) {
+        float* p = probs + (bh * N + t) * N;
         float sum = 0.f;
-        for (int64_t s = 0; s <= t; ++s) {
-          p[s] = std::exp(p[s] - mx);  // exp(-inf) = 0 for masked keys
-          sum += p[s];
-        }
+        for (int64_t s = 0; s <= t; ++s) sum += p[s];
         const float inv = 1.f / sum;
         float* yt = y + (b * N + t) * nq + h * hs;
         std::fill(yt, yt + hs, 0.f);
         for (int64_t s = 0; s <= t; ++s) {
           p[s] *= inv;
           if (p[s] == 0.f) continue;
-          const float* vs = v + (b * N + s) * nk + kvh * hs;
-          for (int64_t i = 0; i < hs; ++i) yt[i] += p[s] * vs[i];
+          axpy(yt, p[s], v + (b * N + s) * d.nk() + kvh * hs, hs);
         }
-        std::fill(p + t + 1, p + N, 0.f);
       }
     }
   });
@@ -193,41 +213,32 @@ void attention_backward(const State& st, const LayerSaved& s, const float* gy, f
   std::fill(gv, gv + d.M() * nk, 0.f);
   // Query heads sharing a K/V head add into the same gk/gv rows, so work is split by K/V head.
   at::parallel_for(0, d.B * d.nkv, 1, [&](int64_t begin, int64_t end) {
-    std::vector<float> ds(N);
+    std::vector<float> vt(hs * N), dp(N);
     for (int64_t bk = begin; bk < end; ++bk) {
       const int64_t b = bk / d.nkv, kvh = bk % d.nkv;
+      transpose_head(v, b, kvh, d, vt.data());
       for (int64_t h = kvh * g; h < (kvh + 1) * g; ++h) {
         for (int64_t t = 0; t < N; ++t) {
           const float* p = probs + ((b * d.nh + h) * N + t) * N;
           const float* gyt = gy + (b * N + t) * nq + h * hs;
           const float* qt = q + (b * N + t) * nq + h * hs;
           float* gqt = gq + (b * N + t) * nq + h * hs;
-          float dot = 0.f;
-          for (int64_t s2 = 0; s2 <= t; ++s2) {
-            if (p[s2] == 0.f) {
-              ds[s2] = 0.f;
-              continue;
-            }
-            const float* vs = v + (b * N + s2) * nk + kvh * hs;
-            float* gvs = gv + (b * N + s2) * nk + kvh * hs;
-            float dp = 0.f;
-            for (int64_t i = 0; i < hs; ++i) {
-              dp += gyt[i] * vs[i];
-              gvs[i] += p[s2] * gyt[i];
-            }
-            ds[s2] = dp;
-            dot += p[s2] * dp;
+          std::fill(dp.begin(), dp.begin() + t + 1, 0.f);
+          for (int64_t i = 0; i < hs; ++i) {
+            const float gi = gyt[i];
+            const float* vi = vt.data() + i * N;
+            axpy(dp.data(), gi, vi, t + 1);
           }
+          float dot = 0.f;
+          for (int64_t s2 = 0; s2 <= t; ++s2) dot += p[s2] * dp[s2];
           std::fill(gqt, gqt + hs, 0.f);
           for (int64_t s2 = 0; s2 <= t; ++s2) {
             if (p[s2] == 0.f) continue;
-            const float gs = p[s2] * (ds[s2] - dot) * scale;
-            const float* ks = k + (b * N + s2) * nk + kvh * hs;
-            float* gks = gk + (b * N + s2) * nk + kvh * hs;
-            for (int64_t i = 0; i < hs; ++i) {
-              gqt[i] += gs * ks[i];
-              gks[i] += gs * qt[i];
-            }
+            const float gs = p[s2] * (dp[s2] - dot) * scale;
+            const float ps = p[s2];
+            axpy(gqt, gs, k + (b * N + s2) * nk + kvh * hs, hs);
+            axpy(gk + (b * N + s2) * nk + kvh * hs, gs, qt, hs);
+            axpy(gv + (b * N + s2) * nk + kvh * hs, ps, gyt, hs);
           }
         }
       }
@@ -269,7 +280,7 @@ void score_forward(State& st, bool save, float* out_logp, float* out_ent) {
     rotary(F(s.k), st.cos.data(), st.sin.data(), M, d.nkv, d.hs, false);
     s.probs = empty({d.B, d.nh, d.N, d.N});
     s.y = empty({M, d.nq()});
-    attention(st, F(s.q), F(s.k), F(s.v), F(s.probs), F(s.y));
+    attention(st, F(s.q), F(s.k), F(s.v), s.probs, F(s.y));
     s.x2 = empty({M, C});
     linear(s.x2, s.y, st.lw(l, kO), st.lw(l, kOb));
     s.x2.add_(x);
@@ -280,13 +291,7 @@ void score_forward(State& st, bool save, float* out_logp, float* out_ent) {
     s.up = empty({M, d.I});
     linear(s.gate, s.h2, st.lw(l, kGate), st.lw(l, kGateb));
     linear(s.up, s.h2, st.lw(l, kUp), st.lw(l, kUpb));
-    s.act = empty({M, d.I});
-    {
-      const float* gp = F(s.gate);
-      const float* up = F(s.up);
-      float* a = F(s.act);
-      for (int64_t i = 0; i < M * d.I; ++i) a[i] = gp[i] / (1.f + std::exp(-gp[i])) * up[i];
-    }
+    s.act = at::silu(s.gate).mul_(s.up);
     x = empty({M, C});
     linear(x, s.act, st.lw(l, kDown), st.lw(l, kDownb));
     x.add_(s.x2);
@@ -304,34 +309,25 @@ void score_forward(State& st, bool save, float* out_logp, float* out_ent) {
   st.rf = empty({R});
   st.hf = empty({R, C});
   rms_norm(F(st.xf), F(st.final_norm()), F(st.hf), F(st.rf), R, C, d.eps);
-  st.logp = empty({R, d.V});
-  at::mm_out(st.logp, st.hf, st.head().t());
-  st.ent = empty({R});
-  float* lp = F(st.logp);
-  float* ent = F(st.ent);
+  // Log-softmax, probabilities and entropies over whole (R, V) blocks: a few vectorised ATen
+  // calls (SLEEF exp/log) rather than scalar libm in a loop.
+  at::Tensor logits = empty({R, d.V});
+  at::mm_out(logits, st.hf, st.head().t());
+  if (d.temp != 1.f) logits.div_(static_cast<double>(d.temp));
+  st.logp = at::log_softmax(logits, 1);
+  logits.reset();
+  st.prob = st.logp.exp();
+  st.ent = (st.prob * st.logp).sum(1).neg_();
+  const float* lp = F(st.logp);
+  const float* ent = F(st.ent);
   for (int64_t r = 0; r < R; ++r) {
-    float* z = lp + r * d.V;
-    float mx = -INFINITY;
-    for (int64_t j = 0; j < d.V; ++j) {
-      z[j] /= d.temp;
-      mx = std::max(mx, z[j]);
-    }
-    float sum = 0.f;
-    for (int64_t j = 0; j < d.V; ++j) sum += std::exp(z[j] - mx);
-    const float lse = mx + std::log(sum);
-    float h = 0.f;
-    for (int64_t j = 0; j < d.V; ++j) {
-      z[j] -= lse;
-      h -= std::exp(z[j]) * z[j];
-    }
-    ent[r] = h;
     const int64_t b = r / d.Tc, i = r % d.Tc;
     const bool on = st.counted(b, i);
-    out_logp[r] = on ? z[st.ids[b * d.N + d.P + i]] : 0.f;
-    out_ent[r] = on ? h : 0.f;
+    out_logp[r] = on ? lp[r * d.V + st.ids[b * d.N + d.P + i]] : 0.f;
+    out_ent[r] = on ? ent[r] : 0.f;
   }
   if (!save) {
-    st.xf = st.rf = st.hf = st.logp = st.ent = at::Tensor();
+    st.xf = st.rf = st.hf = st.logp = st.prob = st.ent = at::Tensor();
   }
 }
 
@@ -352,6 +348,7 @@ std::vector<at::Tensor> score_backward(const State& st, const at::Tensor& glogp,
     const float* glp = gl.defined() ? F(gl) : nullptr;
     const float* gep = ge.defined() ? F(ge) : nullptr;
     const float* lp = F(st.logp);
+    const float* prob = F(st.prob);
     const float* ent = F(st.ent);
     float* g = F(gz);
     for (int64_t r = 0; r < R; ++r) {
@@ -360,11 +357,10 @@ std::vector<at::Tensor> score_backward(const State& st, const at::Tensor& glogp,
       const float a = glp ? glp[r] : 0.f, e = gep ? gep[r] : 0.f;
       if (a == 0.f && e == 0.f) continue;
       const float* z = lp + r * d.V;
+      const float* pr = prob + r * d.V;
+      const float h = ent[r], inv_temp = 1.f / d.temp;
       float* gr = g + r * d.V;
-      for (int64_t j = 0; j < d.V; ++j) {
-        const float p = std::exp(z[j]);
-        gr[j] = (-a * p - e * p * (z[j] + ent[r])) / d.temp;
-      }
+      for (int64_t j = 0; j < d.V; ++j) gr[j] = -pr[j] * (a + e * (z[j] + h)) * inv_temp;
       gr[st.ids[b * d.N + d.P + i]] += a / d.temp;
     }
   }
@@ -390,13 +386,15 @@ std::vector<at::Tensor> score_backward(const State& st, const at::Tensor& glogp,
     // MLP half: x3 = x2 + down(silu(gate) * up).
     linear_backward(gx, s.act, st.lw(l, kDown), G(kDown), &G(kDownb), &gact, false);
     {
+      const at::Tensor sig = at::sigmoid(s.gate);
+      const float* sgp = F(sig);
       const float* ga = F(gact);
       const float* gp = F(s.gate);
       const float* up = F(s.up);
       float* gg = F(gact);  // overwritten in place by dL/dgate
       float* gu = F(gup);
       for (int64_t i = 0; i < M * d.I; ++i) {
-        const float sg = 1.f / (1.f + std::exp(-gp[i]));
+        const float sg = sgp[i];
         const float a = ga[i];
         gu[i] = a * gp[i] * sg;
         gg[i] = a * up[i] * sg * (1.f + gp[i] * (1.f - sg));

@@ -146,15 +146,4 @@ public class NativeScorerTests
             }
         }
     }
-
-    [Fact]
-    public void TheGraphIsFreedWithItsTensors()
-    {
-        using var model = LlamaModel.Create(Config("gqa"), seed: 9);
-        var (prompts, completions) = Rows(model.Config.VocabSize, seed: 15);
-        Score(model, native: true, prompts, completions, 1.0, withGrad: true);
-        var live = TorchRuntime.LiveTensors;
-        for (var i = 0; i < 3; i++) Score(model, native: true, prompts, completions, 1.0, withGrad: true);
-        Assert.Equal(live, TorchRuntime.LiveTensors);
-    }
 }
