@@ -2,14 +2,16 @@
 // a hand-written backward registered as a libtorch autograd function: the op-by-op path
 // (model/Policy/LlamaModel.cs + Scorer.cs, which this is tested against) records ~45 ops per
 // layer in the autograd graph and replays them backwards, and at the small sizes trained here
-// the per-op costs (dispatch, graph nodes, allocations, .NET handles) outweigh the arithmetic.
+// the per-op costs (dispatch, graph nodes, allocations, .NET handles) are a large part of a step.
 // Here each matrix product is one BLAS call on contiguous buffers and everything else is a plain
-// loop. Only positions that predict a completion token get logits (as Scorer's logitsFrom).
+// loop or one ATen call over a whole block.
 //
-// Layout (Scorer's): B rows of N = P + Tc slots; row b's prompt is left-padded to P (pad[b]
+// Input layout (Scorer's): B rows of P + Tc slots; row b's prompt is left-padded to P (pad[b]
 // leading pad slots), its completion of clen[b] tokens starts at slot P and is right-padded to
-// Tc. Slot n of row b has rotary position max(0, n - pad[b]); a query attends keys s <= n that
-// are real tokens, and always itself. Slot P-1+i predicts completion token i.
+// Tc; slot P-1+i predicts completion token i. Inside, rows are packed without their padding:
+// row b keeps its prompt and all but its last completion token (which predicts nothing scored),
+// contiguous, at positions 0, 1, ..., so attention is plain causal within each row's segment and
+// no work goes to padding. A row without completion tokens keeps nothing.
 #include "tensor_abi.h"
 
 #include <torch/csrc/autograd/custom_function.h>
@@ -27,10 +29,10 @@ using torch::autograd::variable_list;
 enum Slot { kInNorm, kQ, kQb, kK, kKb, kV, kVb, kO, kOb, kPostNorm, kGate, kGateb, kUp, kUpb, kDown, kDownb, kSlots };
 
 struct Dims {
-  int64_t B, N, P, Tc, C, nh, nkv, hs, I, V, L;
+  int64_t B, Tc;  // output shape
+  int64_t M, R;   // packed tokens, scored positions
+  int64_t C, nh, nkv, hs, I, V, L;
   float eps, temp;
-  int64_t M() const { return B * N; }   // token slots
-  int64_t R() const { return B * Tc; }  // completion positions
   int64_t nq() const { return nh * hs; }
   int64_t nk() const { return nkv * hs; }
 };
@@ -43,18 +45,19 @@ struct LayerSaved {
 // Everything one call computes and its backward needs, owned by the autograd node.
 struct State {
   Dims d{};
-  std::vector<at::Tensor> w;  // by slot: L * kSlots, then embedding, final norm, lm_head; undefined where absent
-  std::vector<int64_t> ids, pad, clen;
-  std::vector<uint8_t> valid;  // (M)
-  std::vector<float> cos, sin;  // (M, hs/2)
+  std::vector<at::Tensor> w;       // by slot: L * kSlots, then embedding, final norm, lm_head; undefined where absent
+  std::vector<int64_t> ids;        // (M) packed token ids
+  std::vector<int64_t> start, len; // (B) each row's first packed token and token count
+  std::vector<int64_t> poff;       // (B) where row b's attention weights (nh, len, len) start in probs
+  int64_t probs_size = 0;
+  std::vector<int64_t> rows, targets, out;  // (R) predicting packed token, its target id, index into (B, Tc)
+  std::vector<float> cos, sin;     // (M, hs/2)
   std::vector<LayerSaved> layers;
-  at::Tensor xf, rf, hf, logp, prob, ent;  // final norm in/out (R, C), rows' log-softmax and softmax (R, V), entropies (R)
+  at::Tensor xf, rf, hf, logp, prob, ent;  // final norm in/out (R, C), log-softmax and softmax (R, V), entropies (R)
   const at::Tensor& embed() const { return w[d.L * kSlots]; }
   const at::Tensor& final_norm() const { return w[d.L * kSlots + 1]; }
   const at::Tensor& head() const { return w[d.L * kSlots + 2].defined() ? w[d.L * kSlots + 2] : embed(); }
   const at::Tensor& lw(int64_t l, int s) const { return w[l * kSlots + s]; }
-  int64_t slot_of(int64_t b, int64_t i) const { return b * d.N + d.P - 1 + i; }  // slot predicting completion token i
-  bool counted(int64_t b, int64_t i) const { return i < clen[b]; }
 };
 
 at::Tensor empty(std::initializer_list<int64_t> shape) { return at::empty(shape, at::kFloat); }
@@ -138,43 +141,42 @@ inline void axpy(float* __restrict y, float a, const float* __restrict x, int64_
   for (int64_t i = 0; i < n; ++i) y[i] += a * x[i];
 }
 
-// Copies the keys (or values) of K/V head kvh of row b, (N, hs) at stride nk, into t (hs, N):
-// dot products with every key then run along contiguous memory and vectorise.
-void transpose_head(const float* k, int64_t b, int64_t kvh, const Dims& d, float* t) {
-  const int64_t N = d.N, hs = d.hs, nk = d.nk();
-  for (int64_t s = 0; s < N; ++s) {
-    const float* ks = k + (b * N + s) * nk + kvh * hs;
-    for (int64_t i = 0; i < hs; ++i) t[i * N + s] = ks[i];
+// Copies the keys (or values) of K/V head kvh of one row's segment, (n, hs) at stride nk from
+// packed token `first`, into t (hs, n): dot products with every key then run along contiguous
+// memory and vectorise.
+void transpose_head(const float* k, int64_t first, int64_t n, int64_t kvh, const Dims& d, float* t) {
+  const int64_t hs = d.hs, nk = d.nk();
+  for (int64_t s = 0; s < n; ++s) {
+    const float* ks = k + (first + s) * nk + kvh * hs;
+    for (int64_t i = 0; i < hs; ++i) t[i * n + s] = ks[i];
   }
 }
 
-// y = softmax((q / sqrt(hs)) k^T, masked) v per row and query head; probs (B, nh, N, N) kept.
-// The exponentials run as one vectorised ATen call over all of probs between two loop passes
-// (scalar libm calls in the loop cost more than the rest of the attention).
+// Causal attention within each row's segment, y = softmax((q / sqrt(hs)) k^T) v per query head;
+// the weights are kept in probs. The exponentials run as one vectorised ATen call over all of
+// probs between two loop passes (scalar libm calls in the loop cost more than the rest).
 void attention(const State& st, const float* q, const float* k, const float* v, at::Tensor& probs_t, float* y) {
   const Dims& d = st.d;
-  const int64_t N = d.N, hs = d.hs, nq = d.nq(), g = d.nh / d.nkv;
+  const int64_t hs = d.hs, nq = d.nq(), g = d.nh / d.nkv;
   const float scale = 1.f / std::sqrt(static_cast<float>(hs));
   float* probs = F(probs_t);
-  // Pass 1: scores minus each row's max, -inf where masked (exp gives 0 there).
+  // Pass 1: scores minus each query's max; -inf above the diagonal (exp gives 0 there).
   at::parallel_for(0, d.B * d.nh, 1, [&](int64_t begin, int64_t end) {
-    std::vector<float> kt(hs * N);
+    std::vector<float> kt;
     for (int64_t bh = begin; bh < end; ++bh) {
-      const int64_t b = bh / d.nh, h = bh % d.nh, kvh = h / g;
-      const uint8_t* valid = st.valid.data() + b * N;
-      transpose_head(k, b, kvh, d, kt.data());
-      for (int64_t t = 0; t < N; ++t) {
-        const float* qt = q + (b * N + t) * nq + h * hs;
-        float* p = probs + (bh * N + t) * N;
+      const int64_t b = bh / d.nh, h = bh % d.nh, kvh = h / g, n = st.len[b], first = st.start[b];
+      if (n == 0) continue;
+      kt.resize(hs * n);
+      transpose_head(k, first, n, kvh, d, kt.data());
+      for (int64_t t = 0; t < n; ++t) {
+        const float* qt = q + (first + t) * nq + h * hs;
+        float* p = probs + st.poff[b] + (h * n + t) * n;
         std::fill(p, p + t + 1, 0.f);
-        for (int64_t i = 0; i < hs; ++i) axpy(p, qt[i] * scale, kt.data() + i * N, t + 1);
-        float mx = p[t];  // a query always attends itself
-        for (int64_t s = 0; s < t; ++s) {
-          if (!valid[s]) p[s] = -INFINITY;
-          else mx = std::max(mx, p[s]);
-        }
+        for (int64_t i = 0; i < hs; ++i) axpy(p, qt[i] * scale, kt.data() + i * n, t + 1);
+        float mx = p[0];
+        for (int64_t s = 1; s <= t; ++s) mx = std::max(mx, p[s]);
         for (int64_t s = 0; s <= t; ++s) p[s] -= mx;
-        std::fill(p + t + 1, p + N, -INFINITY);
+        std::fill(p + t + 1, p + n, -INFINITY);
       }
     }
   });
@@ -182,18 +184,17 @@ void attention(const State& st, const float* q, const float* k, const float* v, 
   // Pass 2: normalise and weight the values.
   at::parallel_for(0, d.B * d.nh, 1, [&](int64_t begin, int64_t end) {
     for (int64_t bh = begin; bh < end; ++bh) {
-      const int64_t b = bh / d.nh, h = bh % d.nh, kvh = h / g;
-      for (int64_t t = 0; t < N; ++t) {
-        float* p = probs + (bh * N + t) * N;
+      const int64_t b = bh / d.nh, h = bh % d.nh, kvh = h / g, n = st.len[b], first = st.start[b];
+      for (int64_t t = 0; t < n; ++t) {
+        float* p = probs + st.poff[b] + (h * n + t) * n;
         float sum = 0.f;
         for (int64_t s = 0; s <= t; ++s) sum += p[s];
         const float inv = 1.f / sum;
-        float* yt = y + (b * N + t) * nq + h * hs;
+        float* yt = y + (first + t) * nq + h * hs;
         std::fill(yt, yt + hs, 0.f);
         for (int64_t s = 0; s <= t; ++s) {
           p[s] *= inv;
-          if (p[s] == 0.f) continue;
-          axpy(yt, p[s], v + (b * N + s) * d.nk() + kvh * hs, hs);
+          axpy(yt, p[s], v + (first + s) * d.nk() + kvh * hs, hs);
         }
       }
     }
@@ -203,42 +204,39 @@ void attention(const State& st, const float* q, const float* k, const float* v, 
 // Gradients of attention: gq (M, nq) written, gk and gv (M, nk) written; gy = dL/dy.
 void attention_backward(const State& st, const LayerSaved& s, const float* gy, float* gq, float* gk, float* gv) {
   const Dims& d = st.d;
-  const int64_t N = d.N, hs = d.hs, nq = d.nq(), nk = d.nk(), g = d.nh / d.nkv;
+  const int64_t hs = d.hs, nq = d.nq(), nk = d.nk(), g = d.nh / d.nkv;
   const float scale = 1.f / std::sqrt(static_cast<float>(hs));
   const float* q = F(s.q);
   const float* k = F(s.k);
   const float* v = F(s.v);
   const float* probs = F(s.probs);
-  std::fill(gk, gk + d.M() * nk, 0.f);
-  std::fill(gv, gv + d.M() * nk, 0.f);
+  std::fill(gk, gk + d.M * nk, 0.f);
+  std::fill(gv, gv + d.M * nk, 0.f);
   // Query heads sharing a K/V head add into the same gk/gv rows, so work is split by K/V head.
   at::parallel_for(0, d.B * d.nkv, 1, [&](int64_t begin, int64_t end) {
-    std::vector<float> vt(hs * N), dp(N);
+    std::vector<float> vt, dp;
     for (int64_t bk = begin; bk < end; ++bk) {
-      const int64_t b = bk / d.nkv, kvh = bk % d.nkv;
-      transpose_head(v, b, kvh, d, vt.data());
+      const int64_t b = bk / d.nkv, kvh = bk % d.nkv, n = st.len[b], first = st.start[b];
+      if (n == 0) continue;
+      vt.resize(hs * n);
+      dp.resize(n);
+      transpose_head(v, first, n, kvh, d, vt.data());
       for (int64_t h = kvh * g; h < (kvh + 1) * g; ++h) {
-        for (int64_t t = 0; t < N; ++t) {
-          const float* p = probs + ((b * d.nh + h) * N + t) * N;
-          const float* gyt = gy + (b * N + t) * nq + h * hs;
-          const float* qt = q + (b * N + t) * nq + h * hs;
-          float* gqt = gq + (b * N + t) * nq + h * hs;
+        for (int64_t t = 0; t < n; ++t) {
+          const float* p = probs + st.poff[b] + (h * n + t) * n;
+          const float* gyt = gy + (first + t) * nq + h * hs;
+          const float* qt = q + (first + t) * nq + h * hs;
+          float* gqt = gq + (first + t) * nq + h * hs;
           std::fill(dp.begin(), dp.begin() + t + 1, 0.f);
-          for (int64_t i = 0; i < hs; ++i) {
-            const float gi = gyt[i];
-            const float* vi = vt.data() + i * N;
-            axpy(dp.data(), gi, vi, t + 1);
-          }
+          for (int64_t i = 0; i < hs; ++i) axpy(dp.data(), gyt[i], vt.data() + i * n, t + 1);
           float dot = 0.f;
           for (int64_t s2 = 0; s2 <= t; ++s2) dot += p[s2] * dp[s2];
           std::fill(gqt, gqt + hs, 0.f);
           for (int64_t s2 = 0; s2 <= t; ++s2) {
-            if (p[s2] == 0.f) continue;
             const float gs = p[s2] * (dp[s2] - dot) * scale;
-            const float ps = p[s2];
-            axpy(gqt, gs, k + (b * N + s2) * nk + kvh * hs, hs);
-            axpy(gk + (b * N + s2) * nk + kvh * hs, gs, qt, hs);
-            axpy(gv + (b * N + s2) * nk + kvh * hs, ps, gyt, hs);
+            axpy(gqt, gs, k + (first + s2) * nk + kvh * hs, hs);
+            axpy(gk + (first + s2) * nk + kvh * hs, gs, qt, hs);
+            axpy(gv + (first + s2) * nk + kvh * hs, p[s2], gyt, hs);
           }
         }
       }
@@ -246,22 +244,16 @@ void attention_backward(const State& st, const LayerSaved& s, const float* gy, f
   });
 }
 
-// The forward pass. With `save`, keeps in st what the backward reads; logp and ent (B, Tc) out.
+// The forward pass. With `save`, keeps in st what the backward reads; logp and ent (B, Tc) out,
+// zero where nothing is scored.
 void score_forward(State& st, bool save, float* out_logp, float* out_ent) {
   const Dims& d = st.d;
-  const int64_t M = d.M(), R = d.R(), C = d.C;
-  st.valid.assign(M, 0);
+  const int64_t M = d.M, R = d.R, C = d.C;
   at::Tensor x = empty({M, C});
   {
     const float* E = F(st.embed());
     float* xp = F(x);
-    for (int64_t b = 0; b < d.B; ++b) {
-      for (int64_t n = 0; n < d.N; ++n) {
-        const int64_t m = b * d.N + n;
-        st.valid[m] = n >= st.pad[b] && n < d.P + st.clen[b];
-        std::copy(E + st.ids[m] * C, E + (st.ids[m] + 1) * C, xp + m * C);
-      }
-    }
+    for (int64_t m = 0; m < M; ++m) std::copy(E + st.ids[m] * C, E + (st.ids[m] + 1) * C, xp + m * C);
   }
   st.layers.clear();
   for (int64_t l = 0; l < d.L; ++l) {
@@ -278,7 +270,7 @@ void score_forward(State& st, bool save, float* out_logp, float* out_ent) {
     linear(s.v, s.h1, st.lw(l, kV), st.lw(l, kVb));
     rotary(F(s.q), st.cos.data(), st.sin.data(), M, d.nh, d.hs, false);
     rotary(F(s.k), st.cos.data(), st.sin.data(), M, d.nkv, d.hs, false);
-    s.probs = empty({d.B, d.nh, d.N, d.N});
+    s.probs = empty({st.probs_size});
     s.y = empty({M, d.nq()});
     attention(st, F(s.q), F(s.k), F(s.v), s.probs, F(s.y));
     s.x2 = empty({M, C});
@@ -298,13 +290,12 @@ void score_forward(State& st, bool save, float* out_logp, float* out_ent) {
     if (save) st.layers.push_back(std::move(s));
   }
 
-  // Final norm and vocabulary projection of the completion-predicting slots only.
+  // Final norm and vocabulary projection of the scored positions only.
   st.xf = empty({R, C});
   {
     const float* xp = F(x);
     float* xf = F(st.xf);
-    for (int64_t b = 0; b < d.B; ++b)
-      for (int64_t i = 0; i < d.Tc; ++i) std::copy(xp + st.slot_of(b, i) * C, xp + (st.slot_of(b, i) + 1) * C, xf + (b * d.Tc + i) * C);
+    for (int64_t r = 0; r < R; ++r) std::copy(xp + st.rows[r] * C, xp + (st.rows[r] + 1) * C, xf + r * C);
   }
   st.rf = empty({R});
   st.hf = empty({R, C});
@@ -320,11 +311,11 @@ void score_forward(State& st, bool save, float* out_logp, float* out_ent) {
   st.ent = (st.prob * st.logp).sum(1).neg_();
   const float* lp = F(st.logp);
   const float* ent = F(st.ent);
+  std::fill(out_logp, out_logp + d.B * d.Tc, 0.f);
+  std::fill(out_ent, out_ent + d.B * d.Tc, 0.f);
   for (int64_t r = 0; r < R; ++r) {
-    const int64_t b = r / d.Tc, i = r % d.Tc;
-    const bool on = st.counted(b, i);
-    out_logp[r] = on ? lp[r * d.V + st.ids[b * d.N + d.P + i]] : 0.f;
-    out_ent[r] = on ? ent[r] : 0.f;
+    out_logp[st.out[r]] = lp[r * d.V + st.targets[r]];
+    out_ent[st.out[r]] = ent[r];
   }
   if (!save) {
     st.xf = st.rf = st.hf = st.logp = st.prob = st.ent = at::Tensor();
@@ -334,14 +325,14 @@ void score_forward(State& st, bool save, float* out_logp, float* out_ent) {
 // dL/d(every weight slot) given dL/dlogp and dL/dentropy (B, Tc), either undefined for zero.
 std::vector<at::Tensor> score_backward(const State& st, const at::Tensor& glogp, const at::Tensor& gent) {
   const Dims& d = st.d;
-  const int64_t M = d.M(), R = d.R(), C = d.C;
+  const int64_t M = d.M, R = d.R, C = d.C;
   std::vector<at::Tensor> gw(st.w.size());
   for (size_t i = 0; i < st.w.size(); ++i)
     if (st.w[i].defined()) gw[i] = at::empty_like(st.w[i]);
   const int64_t embed_slot = d.L * kSlots, norm_slot = embed_slot + 1, head_slot = embed_slot + 2;
 
   // Through log-softmax and entropy: dz_j = gl (onehot_j - p_j) - ge p_j (logp_j + H), dlogits = dz / temp.
-  at::Tensor gz = at::zeros({R, d.V}, at::kFloat);
+  at::Tensor gz = empty({R, d.V});
   {
     const at::Tensor gl = glogp.defined() ? glogp.contiguous() : at::Tensor();
     const at::Tensor ge = gent.defined() ? gent.contiguous() : at::Tensor();
@@ -350,18 +341,15 @@ std::vector<at::Tensor> score_backward(const State& st, const at::Tensor& glogp,
     const float* lp = F(st.logp);
     const float* prob = F(st.prob);
     const float* ent = F(st.ent);
+    const float inv_temp = 1.f / d.temp;
     float* g = F(gz);
     for (int64_t r = 0; r < R; ++r) {
-      const int64_t b = r / d.Tc, i = r % d.Tc;
-      if (!st.counted(b, i)) continue;
-      const float a = glp ? glp[r] : 0.f, e = gep ? gep[r] : 0.f;
-      if (a == 0.f && e == 0.f) continue;
+      const float a = glp ? glp[st.out[r]] : 0.f, e = gep ? gep[st.out[r]] : 0.f, h = ent[r];
       const float* z = lp + r * d.V;
       const float* pr = prob + r * d.V;
-      const float h = ent[r], inv_temp = 1.f / d.temp;
       float* gr = g + r * d.V;
       for (int64_t j = 0; j < d.V; ++j) gr[j] = -pr[j] * (a + e * (z[j] + h)) * inv_temp;
-      gr[st.ids[b * d.N + d.P + i]] += a / d.temp;
+      gr[st.targets[r]] += a * inv_temp;
     }
   }
   at::Tensor ghead = st.w[head_slot].defined() ? gw[head_slot] : at::empty_like(st.embed());
@@ -373,9 +361,7 @@ std::vector<at::Tensor> score_backward(const State& st, const at::Tensor& glogp,
   {
     float* gxp = F(gx);
     const float* src = F(gxf);
-    for (int64_t b = 0; b < d.B; ++b)
-      for (int64_t i = 0; i < d.Tc; ++i)
-        std::copy(src + (b * d.Tc + i) * C, src + (b * d.Tc + i + 1) * C, gxp + st.slot_of(b, i) * C);
+    for (int64_t r = 0; r < R; ++r) std::copy(src + r * C, src + (r + 1) * C, gxp + st.rows[r] * C);
   }
 
   at::Tensor gact = empty({M, d.I}), gup = empty({M, d.I}), gh = empty({M, C});
@@ -388,16 +374,14 @@ std::vector<at::Tensor> score_backward(const State& st, const at::Tensor& glogp,
     {
       const at::Tensor sig = at::sigmoid(s.gate);
       const float* sgp = F(sig);
-      const float* ga = F(gact);
       const float* gp = F(s.gate);
       const float* up = F(s.up);
-      float* gg = F(gact);  // overwritten in place by dL/dgate
+      float* ga = F(gact);  // overwritten in place by dL/dgate
       float* gu = F(gup);
       for (int64_t i = 0; i < M * d.I; ++i) {
-        const float sg = sgp[i];
-        const float a = ga[i];
+        const float sg = sgp[i], a = ga[i];
         gu[i] = a * gp[i] * sg;
-        gg[i] = a * up[i] * sg * (1.f + gp[i] * (1.f - sg));
+        ga[i] = a * up[i] * sg * (1.f + gp[i] * (1.f - sg));
       }
     }
     linear_backward(gact, s.h2, st.lw(l, kGate), G(kGate), &G(kGateb), &gh, false);
@@ -414,17 +398,13 @@ std::vector<at::Tensor> score_backward(const State& st, const at::Tensor& glogp,
     rms_norm_backward(F(gh), F(s.x), F(s.r1), F(st.lw(l, kInNorm)), F(gx), F(G(kInNorm)), M, C);
   }
 
-  // Embedding rows gather their slots' gradients (plus the tied head's).
+  // Embedding rows gather their tokens' gradients (plus the tied head's).
   at::Tensor& gE = gw[embed_slot];
   if (st.w[head_slot].defined()) gE.zero_();
   else gE = ghead;
   float* ge = F(gE);
   const float* gxp = F(gx);
-  for (int64_t m = 0; m < M; ++m) {
-    if (!st.valid[m]) continue;  // padding slots feed no scored position
-    float* row = ge + st.ids[m] * C;
-    for (int64_t c = 0; c < C; ++c) row[c] += gxp[m * C + c];
-  }
+  for (int64_t m = 0; m < M; ++m) axpy(ge + st.ids[m] * C, 1.f, gxp + m * C, C);
   return gw;
 }
 
@@ -479,7 +459,7 @@ PT_API int pt_llama_score(const int64_t* ids, const int64_t* pad, const int64_t*
     auto st = std::make_shared<State>();
     Dims& d = st->d;
     d.L = (nw - 3) / kSlots;
-    d.B = B, d.P = P, d.Tc = Tc, d.N = P + Tc, d.nh = nh, d.nkv = nkv;
+    d.B = B, d.Tc = Tc, d.nh = nh, d.nkv = nkv;
     d.eps = static_cast<float>(eps);
     d.temp = static_cast<float>(temperature);
     if (nh <= 0 || nkv <= 0 || nh % nkv != 0) throw std::invalid_argument("pt_llama_score: heads must be positive, nh a multiple of nkv");
@@ -522,24 +502,43 @@ PT_API int pt_llama_score(const int64_t* ids, const int64_t* pad, const int64_t*
     }
     const at::Tensor& inv = T(inv_freq);
     check_weight(inv, "inv_freq", {d.hs / 2});
-    st->ids.assign(ids, ids + d.M());
-    st->pad.assign(pad, pad + B);
-    st->clen.assign(clen, clen + B);
-    for (int64_t m = 0; m < d.M(); ++m)
-      if (st->ids[m] < 0 || st->ids[m] >= d.V) throw std::invalid_argument("pt_llama_score: token id outside the vocabulary");
+    // Pack each row's needed tokens (see the top of this file).
+    const int64_t N = P + Tc;
     for (int64_t b = 0; b < B; ++b)
       if (pad[b] < 0 || pad[b] >= P || clen[b] < 0 || clen[b] > Tc) throw std::invalid_argument("pt_llama_score: bad row layout");
+    st->start.resize(B);
+    st->len.resize(B);
+    st->poff.resize(B);
+    for (int64_t b = 0; b < B; ++b) {
+      const int64_t plen = P - pad[b], n = clen[b] > 0 ? plen + clen[b] - 1 : 0;
+      st->start[b] = static_cast<int64_t>(st->ids.size());
+      st->len[b] = n;
+      st->poff[b] = st->probs_size;
+      st->probs_size += nh * n * n;
+      st->ids.insert(st->ids.end(), ids + b * N + pad[b], ids + b * N + pad[b] + n);
+      for (int64_t i = 0; i < clen[b]; ++i) {
+        st->rows.push_back(st->start[b] + plen - 1 + i);
+        st->targets.push_back(ids[b * N + P + i]);
+        st->out.push_back(b * Tc + i);
+      }
+    }
+    d.M = static_cast<int64_t>(st->ids.size());
+    d.R = static_cast<int64_t>(st->rows.size());
+    for (int64_t m = 0; m < d.M; ++m)
+      if (st->ids[m] < 0 || st->ids[m] >= d.V) throw std::invalid_argument("pt_llama_score: token id outside the vocabulary");
+    for (int64_t t : st->targets)
+      if (t < 0 || t >= d.V) throw std::invalid_argument("pt_llama_score: token id outside the vocabulary");
     // Rotary angles as Rotary.Angles computes them: float32 position times float32 frequency.
     const int64_t half = d.hs / 2;
-    st->cos.resize(d.M() * half);
-    st->sin.resize(d.M() * half);
+    st->cos.resize(d.M * half);
+    st->sin.resize(d.M * half);
     const float* f = F(inv);
     for (int64_t b = 0; b < B; ++b)
-      for (int64_t n = 0; n < d.N; ++n)
+      for (int64_t j = 0; j < st->len[b]; ++j)
         for (int64_t i = 0; i < half; ++i) {
-          const float a = static_cast<float>(std::max<int64_t>(0, n - pad[b])) * f[i];
-          st->cos[(b * d.N + n) * half + i] = std::cos(a);
-          st->sin[(b * d.N + n) * half + i] = std::sin(a);
+          const float a = static_cast<float>(j) * f[i];
+          st->cos[(st->start[b] + j) * half + i] = std::cos(a);
+          st->sin[(st->start[b] + j) * half + i] = std::sin(a);
         }
 
     std::vector<at::Tensor> params;
