@@ -17,8 +17,11 @@ namespace Pipeline.Bench.Training;
 /// next to the op-by-op autograd path, in one process, interleaved round by round so that load
 /// from other processes hits both alike; also the no-grad scoring of the same rows.
 /// <c>dotnet run -c Release --project bench -- train-side-by-side [--sizes tiny,10m] [--groups 4]
-/// [--group-size 4] [--prompt-len 20] [--completion-len 23] [--micro-batch 8] [--rounds 5] [--steps 3] [--threads 1] [--wall]</c>
-/// Prints the median step time of each path (the thread's CPU time unless --wall) and their ratio.
+/// [--group-size 4] [--prompt-len 20] [--completion-len 23] [--micro-batch 8] [--rounds 5] [--steps 3] [--threads 1] [--ragged] [--wall]</c>
+/// --ragged: prompts up to 4 tokens shorter and completions down to half as long (padding in every micro-batch).
+/// Prints the median time of each path (the thread's CPU time unless --wall) and their ratio for: a
+/// Trainer step; scoring the rows with grad and backpropagating sum(logp) + sum(entropy) (the
+/// kernel alone); scoring them without grad (old and reference log-probs).
 /// </summary>
 public static class TrainSideBySide
 {
@@ -35,32 +38,34 @@ public static class TrainSideBySide
         var (microBatch, rounds, steps) = (Int("--micro-batch", 8), Int("--rounds", 5), Int("--steps", 3));
         torch.set_num_threads(Int("--threads", 1));
         s_wall = args.Contains("--wall");
+        var ragged = args.Contains("--ragged");
 
-        Console.WriteLine($"{groups}x{groupSize} rows, prompt {promptLen}, completion {completionLen}, micro-batch {microBatch}, " +
+        Console.WriteLine($"{groups}x{groupSize} rows, prompt {promptLen}, completion {completionLen}{(ragged ? " (ragged)" : "")}, micro-batch {microBatch}, " +
             $"{torch.get_num_threads()} thread(s), median {(s_wall ? "wall" : "thread CPU")} time of {rounds} rounds x {steps} steps");
-        Console.WriteLine("| model | op-by-op train step ms | native train step ms | speed-up | op-by-op score ms | native score ms | speed-up |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| model | train step ms, op-by-op | native | speed-up | score + backward ms, op-by-op | native | speed-up | score without grad ms, op-by-op | native | speed-up |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var size in sizes)
         {
             var config = Config(size);
-            var batch = TrainStepBenchmarks.Batch(groups, groupSize, promptLen, completionLen, config.VocabSize);
+            var batch = TrainStepBenchmarks.Batch(groups, groupSize, promptLen, completionLen, config.VocabSize, ragged);
             using var reference = new Side(config, native: false, batch, microBatch, completionLen);
             using var native = new Side(config, native: true, batch, microBatch, completionLen);
             reference.Step();
             native.Step();
-            var (rs, ns, rf, nf) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
+            var (rs, ns, rf, nf, rb, nb) = (new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>());
             for (var r = 0; r < rounds; r++)
             {
                 // Alternate which path goes first, so neither always follows the other's allocations.
-                var order = r % 2 == 0 ? new[] { (reference, rs, rf), (native, ns, nf) } : [(native, ns, nf), (reference, rs, rf)];
-                foreach (var (side, train, score) in order)
+                var order = r % 2 == 0 ? new[] { (reference, rs, rb, rf), (native, ns, nb, nf) } : [(native, ns, nb, nf), (reference, rs, rb, rf)];
+                foreach (var (side, train, backward, score) in order)
                 {
                     for (var s = 0; s < steps; s++) train.Add(Time(side.Step));
+                    backward.Add(Time(side.ScoreAndBackward));
                     score.Add(Time(side.Score));
                 }
             }
             Console.WriteLine($"| {size} ({reference.Parameters / 1e6:F2}M) | {Median(rs):F1} | {Median(ns):F1} | {Median(rs) / Median(ns):F2} " +
-                $"| {Median(rf):F1} | {Median(nf):F1} | {Median(rf) / Median(nf):F2} |");
+                $"| {Median(rb):F1} | {Median(nb):F1} | {Median(rb) / Median(nb):F2} | {Median(rf):F1} | {Median(nf):F1} | {Median(rf) / Median(nf):F2} |");
         }
         return 0;
     }
@@ -139,6 +144,18 @@ public static class TrainSideBySide
         public void Step() => _trainer.Train(_batch);
 
         public void Score() => PolicyScoring.LogProbs(_policy, _rollouts, 1.0, _microBatch);
+
+        public void ScoreAndBackward()
+        {
+            for (var start = 0; start < _rollouts.Length; start += _microBatch)
+            {
+                using var scope = torch.NewDisposeScope();
+                var micro = _rollouts.Skip(start).Take(_microBatch).ToArray();
+                var score = _policy.Score([.. micro.Select(r => r.PromptTokenIds)], [.. micro.Select(r => r.CompletionTokenIds)], 1.0, withGrad: true);
+                (score.LogProbs.sum() + score.Entropies.sum()).backward();
+            }
+            _optimizer.zero_grad();
+        }
 
         public void Dispose()
         {

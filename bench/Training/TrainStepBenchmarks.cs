@@ -69,8 +69,11 @@ public class TrainStepBenchmarks
     [Benchmark(Description = "train step: forward, backward, AdamW")]
     public TrainStats Step() => _trainer.Train(_batch);
 
-    /// <summary>Random rows of the given lengths, rewards alternating 0 and 1 within each group.</summary>
-    internal static StepBatch Batch(int groups, int groupSize, int promptLen, int completionLen, int vocab)
+    /// <summary>
+    /// Random rows of the given lengths, rewards alternating 0 and 1 within each group. ragged:
+    /// prompts up to 4 tokens shorter and completions down to half as long, as stops make them.
+    /// </summary>
+    internal static StepBatch Batch(int groups, int groupSize, int promptLen, int completionLen, int vocab, bool ragged = false)
     {
         var rng = new Random(1);
         int[] Ids(int n) => [.. Enumerable.Range(0, n).Select(_ => rng.Next(7, vocab))];
@@ -79,14 +82,14 @@ public class TrainStepBenchmarks
         for (int g = 0; g < groups; g++)
         {
             var request = new GroupRequest("bench", 1, g, 0, g, problem, groupSize, "on_policy", null, (ulong)g);
-            var prompt = Ids(promptLen);
+            var prompt = Ids(ragged ? promptLen - rng.Next(5) : promptLen);
             var rollouts = Enumerable.Range(0, groupSize).Select(i => new Rollout
             {
                 Request = request,
                 SampleIndex = i,
                 PolicyVersion = 0,
                 PromptTokenIds = prompt,
-                CompletionTokenIds = Ids(completionLen),
+                CompletionTokenIds = Ids(ragged ? rng.Next((completionLen + 1) / 2, completionLen + 1) : completionLen),
                 BehaviourLogProbs = new float[completionLen],
                 CompletionText = "",
                 FinishReason = "length",

@@ -141,6 +141,19 @@ inline void axpy(float* __restrict y, float a, const float* __restrict x, int64_
   for (int64_t i = 0; i < n; ++i) y[i] += a * x[i];
 }
 
+// sum of x y over n floats, in 8 partial sums so that the loop vectorises without reassociating
+// one running sum (which the compiler may not do on its own).
+inline float dot(const float* __restrict x, const float* __restrict y, int64_t n) {
+  float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; ++k) acc[k] += x[i + k] * y[i + k];
+  float s = 0.f;
+  for (; i < n; ++i) s += x[i] * y[i];
+  for (int k = 0; k < 8; ++k) s += acc[k];
+  return s;
+}
+
 // Copies the keys (or values) of K/V head kvh of one row's segment, (n, hs) at stride nk from
 // packed token `first`, into t (hs, n): dot products with every key then run along contiguous
 // memory and vectorise.
@@ -300,15 +313,21 @@ void score_forward(State& st, bool save, float* out_logp, float* out_ent) {
   st.rf = empty({R});
   st.hf = empty({R, C});
   rms_norm(F(st.xf), F(st.final_norm()), F(st.hf), F(st.rf), R, C, d.eps);
-  // Log-softmax, probabilities and entropies over whole (R, V) blocks: a few vectorised ATen
-  // calls (SLEEF exp/log) rather than scalar libm in a loop.
-  at::Tensor logits = empty({R, d.V});
-  at::mm_out(logits, st.hf, st.head().t());
-  if (d.temp != 1.f) logits.div_(static_cast<double>(d.temp));
-  st.logp = at::log_softmax(logits, 1);
-  logits.reset();
+  // Log-softmax and probabilities over the whole (R, V) block in two vectorised ATen calls (SLEEF
+  // exp/log) rather than scalar libm in a loop, in place where possible: at large vocabularies
+  // every (R, V) buffer is fresh pages to fault in.
+  st.logp = empty({R, d.V});
+  at::mm_out(st.logp, st.hf, st.head().t());
+  if (d.temp != 1.f) st.logp.div_(static_cast<double>(d.temp));
+  st.logp.sub_(at::logsumexp(st.logp, {1}, true));
   st.prob = st.logp.exp();
-  st.ent = (st.prob * st.logp).sum(1).neg_();
+  st.ent = empty({R});
+  {
+    const float* pp = F(st.prob);
+    const float* lq = F(st.logp);
+    float* e = F(st.ent);
+    for (int64_t r = 0; r < R; ++r) e[r] = -dot(pp + r * d.V, lq + r * d.V, d.V);
+  }
   const float* lp = F(st.logp);
   const float* ent = F(st.ent);
   std::fill(out_logp, out_logp + d.B * d.Tc, 0.f);

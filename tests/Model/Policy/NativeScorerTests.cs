@@ -146,4 +146,17 @@ public class NativeScorerTests
             }
         }
     }
+
+    [Fact]
+    public void ABatchWithoutCompletionTokensScoresZeroAndGetsZeroGradients()
+    {
+        using var model = LlamaModel.Create(Config("biases"), seed: 10);
+        int[][] prompts = [[1, 2, 3], [4]];
+        int[][] completions = [[], []];
+        var reference = Score(model, native: false, prompts, completions, 1.0, withGrad: true);
+        var native = Score(model, native: true, prompts, completions, 1.0, withGrad: true);
+        Assert.Equal(reference.LogProbs, native.LogProbs);
+        Assert.All(native.LogProbs.Concat(native.Entropies), v => Assert.Equal(0f, v));
+        foreach (var (name, g) in native.Grads) Assert.True(g.All(v => v == 0), $"{name} has a nonzero gradient");
+    }
 }
