@@ -26,13 +26,6 @@ public static class PolicyBenchConfigs
         NumKeyValueHeads = 4, TieWordEmbeddings = true, MaxPositionEmbeddings = 2048,
     };
 
-    // The e2e benchmark's tiny model (configs/llama_arithmetic.json, character vocabulary): per-op overhead dominates.
-    public static readonly LlamaConfig Tiny = new()
-    {
-        VocabSize = 359, HiddenSize = 64, IntermediateSize = 172, NumHiddenLayers = 2, NumAttentionHeads = 4,
-        NumKeyValueHeads = 2, TieWordEmbeddings = true, MaxPositionEmbeddings = 256,
-    };
-
     public static LlamaConfig ByName(string name) => name switch
     {
         "tiny" => Tiny,

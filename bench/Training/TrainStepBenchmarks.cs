@@ -52,7 +52,8 @@ public class TrainStepBenchmarks
         var algorithm = new AlgorithmConfig();
         _trainer = new Trainer(_policy, algorithm.CreateObjective(), _optimizer, new LRScheduler(_optimizer, new ConstantSchedule(1e-3)),
             new TrainerOptions { MicroBatchSize = MicroBatch, NormWidth = CompletionLen }, reference: null);
-        _batch = AdvantageBlock.Compute(Batch(), algorithm.CreateEstimator(), algorithm.CreateTokenCredit(), false);
+        _batch = AdvantageBlock.Compute(Batch(Groups, GroupSize, PromptLen, CompletionLen, Vocab), algorithm.CreateEstimator(),
+            algorithm.CreateTokenCredit(), false);
     }
 
     [GlobalCleanup]
@@ -68,24 +69,28 @@ public class TrainStepBenchmarks
     [Benchmark(Description = "train step: forward, backward, AdamW")]
     public TrainStats Step() => _trainer.Train(_batch);
 
-    private static StepBatch Batch()
+    /// <summary>
+    /// Random rows of the given lengths, rewards alternating 0 and 1 within each group. ragged:
+    /// prompts up to 4 tokens shorter and completions down to half as long, as stops make them.
+    /// </summary>
+    internal static StepBatch Batch(int groups, int groupSize, int promptLen, int completionLen, int vocab, bool ragged = false)
     {
         var rng = new Random(1);
-        int[] Ids(int n) => [.. Enumerable.Range(0, n).Select(_ => rng.Next(7, Vocab))];
+        int[] Ids(int n) => [.. Enumerable.Range(0, n).Select(_ => rng.Next(7, vocab))];
         var problem = new Problem { Id = "p", Prompt = "x", Answer = "1", Task = "arithmetic" };
         var kept = new List<DecidedGroup>();
-        for (int g = 0; g < Groups; g++)
+        for (int g = 0; g < groups; g++)
         {
-            var request = new GroupRequest("bench", 1, g, 0, g, problem, GroupSize, "on_policy", null, (ulong)g);
-            var prompt = Ids(PromptLen);
-            var rollouts = Enumerable.Range(0, GroupSize).Select(i => new Rollout
+            var request = new GroupRequest("bench", 1, g, 0, g, problem, groupSize, "on_policy", null, (ulong)g);
+            var prompt = Ids(ragged ? promptLen - rng.Next(5) : promptLen);
+            var rollouts = Enumerable.Range(0, groupSize).Select(i => new Rollout
             {
                 Request = request,
                 SampleIndex = i,
                 PolicyVersion = 0,
                 PromptTokenIds = prompt,
-                CompletionTokenIds = Ids(CompletionLen),
-                BehaviourLogProbs = new float[CompletionLen],
+                CompletionTokenIds = Ids(ragged ? rng.Next((completionLen + 1) / 2, completionLen + 1) : completionLen),
+                BehaviourLogProbs = new float[completionLen],
                 CompletionText = "",
                 FinishReason = "length",
                 Reward = i % 2,

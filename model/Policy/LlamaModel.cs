@@ -50,6 +50,9 @@ public sealed class Rotary : IDisposable
         return inv;
     }
 
+    /// <summary>The (hs/2) float32 inverse frequencies, for native kernels that compute the angles themselves.</summary>
+    internal Tensor InverseFrequencyTensor => _invFreq;
+
     /// <summary>cos and sin of every (row, position) angle, shaped to broadcast over heads.</summary>
     public (Tensor Cos, Tensor Sin) Angles(Tensor positions, ScalarType dtype) // positions (B, T) int64
     {
@@ -230,15 +233,25 @@ public sealed class LlamaModel : IDisposable
     public bool UseFusedLayers { get; set; } = true;
 
     /// <summary>
-    /// Whether PolicyGenerator runs a float32 CPU model through the whole-model native decoder
-    /// (NativeDecoder: one native call per generation) instead of Forward step by step (the default
-    /// is on; off to compare, or to run the ATen path the kernel is tested against).
+    /// fp32 on CPU: whether generation (NativeDecoder: one native call per generation) and scoring
+    /// (NativeScorer: one call forward, one backward) run fused native kernels instead of op-by-op
+    /// ATen, the reference path they are tested against; off only to compare the two.
     /// </summary>
     public bool UseNativeKernel { get; set; } = true;
 
     /// <summary>embed_tokens, model.norm, lm_head, then each layer's weights in FusedLayers order (null where no such bias).</summary>
     internal IReadOnlyList<Tensor?> DecoderWeights() =>
         [embed_tokens, _params.First(p => p.Name == "model.norm.weight").Tensor, lm_head, .. _layerWeights.SelectMany(w => w)];
+
+    /// <summary>
+    /// The weights in the order the native scorer takes them: per layer as FusedWeightNames (null
+    /// where a bias is absent), then embedding, final norm, and lm_head (null when tied).
+    /// </summary>
+    internal IReadOnlyList<Tensor?> ScoreWeights =>
+        [.. _layerWeights.SelectMany(w => w), embed_tokens, _params.First(p => p.Name == "model.norm.weight").Tensor,
+            Config.TieWordEmbeddings ? null : lm_head];
+
+    internal Tensor RotaryInverseFrequencies => _rotary.InverseFrequencyTensor;
 
     /// <summary>Parameters in checkpoint order, named as Hugging Face names them (a tied lm_head is not listed).</summary>
     public IReadOnlyList<(string Name, Tensor Tensor)> NamedParameters => _params;
@@ -293,7 +306,7 @@ public sealed class LlamaModel : IDisposable
     /// </summary>
     public LlamaModel CopyAs(ScalarType dtype, Device? device = null)
     {
-        var copy = new LlamaModel(Config, dtype, device ?? Device);
+        var copy = new LlamaModel(Config, dtype, device ?? Device) { UseNativeKernel = UseNativeKernel };
         copy.CopyWeightsFrom(this);
         return copy;
     }

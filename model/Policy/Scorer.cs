@@ -18,7 +18,9 @@ public sealed record ScoreResult(Tensor LogProbs, Tensor Entropies, Tensor Mask)
 
 /// <summary>
 /// Scores given prompt + completion token ids under the current weights: the trainer's new
-/// (with grad), old and reference (without) log-probs all come from here. Prompts are left-padded
+/// (with grad), old and reference (without) log-probs all come from here. Float32 models on the
+/// CPU go through one native call (<see cref="NativeScorer"/>) unless
+/// <see cref="LlamaModel.UseNativeKernel"/> is off; the op-by-op path below is its reference. Prompts are left-padded
 /// and completions right-padded, so every completion starts at the same column; positions are per
 /// row and padding is masked out of attention, so a row's scores do not depend on its batch.
 /// </summary>
@@ -65,6 +67,12 @@ public static class Scorer
         using var grad = withGrad ? null : torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var device = model.Device;
+        var m = torch.tensor(mask, [B, Tc], device: device);                                   // (B, Tc)
+        if (NativeScorer.Supports(model))
+        {
+            var (nativeLogp, nativeEntropy) = NativeScorer.Score(model, ids, pad, [.. completionIds.Select(c => (long)c.Length)], P, Tc, temperature);
+            return new ScoreResult(nativeLogp.MoveToOuterDisposeScope(), nativeEntropy.MoveToOuterDisposeScope(), m.MoveToOuterDisposeScope());
+        }
         var input = torch.tensor(ids, [B, N], device: device);                                 // (B, N)
         var validT = torch.tensor(valid, [B, N], device: device);                              // (B, N)
         var positions = LlamaModel.Positions(torch.tensor(pad, device: device), 0, N);         // (B, N)
@@ -73,7 +81,6 @@ public static class Scorer
         var logits = model.Forward(input, positions, attn, logitsFrom: P - 1).narrow(1, 0, Tc); // (B, Tc, V)
         if (temperature != 1.0) logits = logits / temperature;
         var logp = logits.log_softmax(-1);                                                     // (B, Tc, V)
-        var m = torch.tensor(mask, [B, Tc], device: device);                                   // (B, Tc)
         var target = torch.tensor(targets, [B, Tc, 1], device: device);                        // (B, Tc, 1)
         var tokenLogp = logp.gather(2, target).squeeze(2) * m;                                 // (B, Tc)
         var entropy = -(logp.exp() * logp).sum(-1) * m;                                        // (B, Tc)

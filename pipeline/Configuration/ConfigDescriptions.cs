@@ -47,7 +47,7 @@ public static class ConfigDescriptions
         ["model.kv_heads"] = "llama from scratch: key/value heads (grouped-query attention when fewer than heads).",
         ["model.rope_theta"] = "llama from scratch: rotary base.",
         ["model.max_positions"] = "llama from scratch: longest prompt + completion.",
-        ["model.native_kernels"] = "llama: generate through the whole-model native kernel when the model is float32 on the CPU (false: the ATen op-by-op path, its reference).",
+        ["model.native_kernels"] = "fp32 on CPU: whole-model native kernels for generation and scoring (its backward included) instead of op-by-op ATen (false: the ATen path, their reference).",
         ["model.max_length"] = "fake: longest completion.",
         ["model.latency_ms"] = "fake: simulated generation time per call.",
         ["model.score_latency_ms"] = "fake: simulated scoring time per call.",

@@ -169,7 +169,7 @@ public sealed record ModelSection
     /// <summary>llama from scratch: longest prompt + completion.</summary>
     public int MaxPositions { get; init; } = 512;
 
-    /// <summary>llama: generate through the whole-model native kernel when the model is float32 on the CPU (false: the ATen op-by-op path).</summary>
+    /// <summary>fp32 on CPU: whole-model native kernels for generation and scoring (its backward included) instead of op-by-op ATen (false: the ATen path, their reference).</summary>
     public bool NativeKernels { get; init; } = true;
 
     /// <summary>fake: longest completion.</summary>

@@ -1,0 +1,581 @@
+// Scoring completions (Scorer.Score) for float32 Llama models on the CPU in one native call, with
+// a hand-written backward registered as a libtorch autograd function: the op-by-op path
+// (model/Policy/LlamaModel.cs + Scorer.cs, which this is tested against) records ~45 ops per
+// layer in the autograd graph and replays them backwards, and at the small sizes trained here
+// the per-op costs (dispatch, graph nodes, allocations, .NET handles) are a large part of a step.
+// Here each matrix product is one BLAS call on contiguous buffers and everything else is a plain
+// loop or one ATen call over a whole block.
+//
+// Input layout (Scorer's): B rows of P + Tc slots; row b's prompt is left-padded to P (pad[b]
+// leading pad slots), its completion of clen[b] tokens starts at slot P and is right-padded to
+// Tc; slot P-1+i predicts completion token i. Inside, rows are packed without their padding:
+// row b keeps its prompt and all but its last completion token (which predicts nothing scored),
+// contiguous, at positions 0, 1, ..., so attention is plain causal within each row's segment and
+// no work goes to padding. A row without completion tokens keeps nothing.
+#include "tensor_abi.h"
+
+#include <torch/csrc/autograd/custom_function.h>
+
+#include <cmath>
+#include <memory>
+
+using pt::T;
+
+namespace {
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+// Per-layer weight slots, in the order LlamaModel's FusedWeightNames lists them.
+enum Slot { kInNorm, kQ, kQb, kK, kKb, kV, kVb, kO, kOb, kPostNorm, kGate, kGateb, kUp, kUpb, kDown, kDownb, kSlots };
+
+struct Dims {
+  int64_t B, Tc;  // output shape
+  int64_t M, R;   // packed tokens, scored positions
+  int64_t C, nh, nkv, hs, I, V, L;
+  float eps, temp;
+  int64_t nq() const { return nh * hs; }
+  int64_t nk() const { return nkv * hs; }
+};
+
+// Activations of one layer that the backward reads. q and k are after rotary.
+struct LayerSaved {
+  at::Tensor x, r1, h1, q, k, v, probs, y, x2, r2, h2, gate, up, act;
+};
+
+// Everything one call computes and its backward needs, owned by the autograd node.
+struct State {
+  Dims d{};
+  std::vector<at::Tensor> w;       // by slot: L * kSlots, then embedding, final norm, lm_head; undefined where absent
+  std::vector<int64_t> ids;        // (M) packed token ids
+  std::vector<int64_t> start, len; // (B) each row's first packed token and token count
+  std::vector<int64_t> poff;       // (B) where row b's attention weights (nh, len, len) start in probs
+  int64_t probs_size = 0;
+  std::vector<int64_t> rows, targets, out;  // (R) predicting packed token, its target id, index into (B, Tc)
+  std::vector<float> cos, sin;     // (M, hs/2)
+  std::vector<LayerSaved> layers;
+  at::Tensor xf, rf, hf, logp, prob, ent;  // final norm in/out (R, C), log-softmax and softmax (R, V), entropies (R)
+  const at::Tensor& embed() const { return w[d.L * kSlots]; }
+  const at::Tensor& final_norm() const { return w[d.L * kSlots + 1]; }
+  const at::Tensor& head() const { return w[d.L * kSlots + 2].defined() ? w[d.L * kSlots + 2] : embed(); }
+  const at::Tensor& lw(int64_t l, int s) const { return w[l * kSlots + s]; }
+};
+
+at::Tensor empty(std::initializer_list<int64_t> shape) { return at::empty(shape, at::kFloat); }
+float* F(const at::Tensor& t) { return t.data_ptr<float>(); }
+
+// out = in W^T (+ bias): in (M, K), W (O, K), out (M, O).
+void linear(at::Tensor& out, const at::Tensor& in, const at::Tensor& W, const at::Tensor& bias) {
+  if (bias.defined()) at::addmm_out(out, bias, in, W.t());
+  else at::mm_out(out, in, W.t());
+}
+
+// Gradients of out = in W^T + bias for g = dL/dout: dW = g^T in, db = column sums of g, and
+// din = g W, written (accumulate false) or added.
+void linear_backward(const at::Tensor& g, const at::Tensor& in, const at::Tensor& W, at::Tensor& gW, at::Tensor* gb,
+                     at::Tensor* gin, bool accumulate) {
+  at::mm_out(gW, g.t(), in);
+  if (gb != nullptr && gb->defined()) at::sum_out(*gb, g, {0});
+  if (gin != nullptr) {
+    if (accumulate) gin->addmm_(g, W);
+    else at::mm_out(*gin, g, W);
+  }
+}
+
+// h = x / rms(x) * w per row; r = 1 / rms(x) kept for the backward.
+void rms_norm(const float* x, const float* w, float* h, float* r, int64_t rows, int64_t C, float eps) {
+  for (int64_t m = 0; m < rows; ++m) {
+    const float* xm = x + m * C;
+    float ss = 0.f;
+    for (int64_t c = 0; c < C; ++c) ss += xm[c] * xm[c];
+    const float inv = 1.f / std::sqrt(ss / static_cast<float>(C) + eps);
+    r[m] = inv;
+    float* hm = h + m * C;
+    for (int64_t c = 0; c < C; ++c) hm[c] = xm[c] * inv * w[c];
+  }
+}
+
+// For h = x r w: adds dL/dx to gx and writes dL/dw to gw, given gh = dL/dh.
+void rms_norm_backward(const float* gh, const float* x, const float* r, const float* w, float* gx, float* gw, int64_t rows,
+                       int64_t C) {
+  std::fill(gw, gw + C, 0.f);
+  for (int64_t m = 0; m < rows; ++m) {
+    const float* g = gh + m * C;
+    const float* xm = x + m * C;
+    const float rm = r[m];
+    float dot = 0.f;
+    for (int64_t c = 0; c < C; ++c) {
+      gw[c] += g[c] * xm[c] * rm;
+      dot += g[c] * w[c] * xm[c];
+    }
+    const float k = rm * rm * rm * dot / static_cast<float>(C);
+    float* gxm = gx + m * C;
+    for (int64_t c = 0; c < C; ++c) gxm[c] += rm * g[c] * w[c] - k * xm[c];
+  }
+}
+
+// "Rotate half" rotary embedding in place on rows of `heads` heads; backward = the inverse rotation.
+void rotary(float* x, const float* cos, const float* sin, int64_t rows, int64_t heads, int64_t hs, bool backward) {
+  const int64_t half = hs / 2;
+  for (int64_t m = 0; m < rows; ++m) {
+    const float* c = cos + m * half;
+    const float* s = sin + m * half;
+    for (int64_t h = 0; h < heads; ++h) {
+      float* x1 = x + (m * heads + h) * hs;
+      float* x2 = x1 + half;
+      for (int64_t i = 0; i < half; ++i) {
+        const float a = x1[i], b = x2[i];
+        if (backward) {
+          x1[i] = a * c[i] + b * s[i];
+          x2[i] = b * c[i] - a * s[i];
+        } else {
+          x1[i] = a * c[i] - b * s[i];
+          x2[i] = b * c[i] + a * s[i];
+        }
+      }
+    }
+  }
+}
+
+// y += a x over n floats; the buffers never overlap, which lets the loop vectorise.
+inline void axpy(float* __restrict y, float a, const float* __restrict x, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+// sum of x y over n floats, in 8 partial sums so that the loop vectorises without reassociating
+// one running sum (which the compiler may not do on its own).
+inline float dot(const float* __restrict x, const float* __restrict y, int64_t n) {
+  float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; ++k) acc[k] += x[i + k] * y[i + k];
+  float s = 0.f;
+  for (; i < n; ++i) s += x[i] * y[i];
+  for (int k = 0; k < 8; ++k) s += acc[k];
+  return s;
+}
+
+// Copies the keys (or values) of K/V head kvh of one row's segment, (n, hs) at stride nk from
+// packed token `first`, into t (hs, n): dot products with every key then run along contiguous
+// memory and vectorise.
+void transpose_head(const float* k, int64_t first, int64_t n, int64_t kvh, const Dims& d, float* t) {
+  const int64_t hs = d.hs, nk = d.nk();
+  for (int64_t s = 0; s < n; ++s) {
+    const float* ks = k + (first + s) * nk + kvh * hs;
+    for (int64_t i = 0; i < hs; ++i) t[i * n + s] = ks[i];
+  }
+}
+
+// Causal attention within each row's segment, y = softmax((q / sqrt(hs)) k^T) v per query head;
+// the weights are kept in probs. The exponentials run as one vectorised ATen call over all of
+// probs between two loop passes (scalar libm calls in the loop cost more than the rest).
+void attention(const State& st, const float* q, const float* k, const float* v, at::Tensor& probs_t, float* y) {
+  const Dims& d = st.d;
+  const int64_t hs = d.hs, nq = d.nq(), g = d.nh / d.nkv;
+  const float scale = 1.f / std::sqrt(static_cast<float>(hs));
+  float* probs = F(probs_t);
+  // Pass 1: scores minus each query's max; -inf above the diagonal (exp gives 0 there).
+  at::parallel_for(0, d.B * d.nh, 1, [&](int64_t begin, int64_t end) {
+    std::vector<float> kt;
+    for (int64_t bh = begin; bh < end; ++bh) {
+      const int64_t b = bh / d.nh, h = bh % d.nh, kvh = h / g, n = st.len[b], first = st.start[b];
+      if (n == 0) continue;
+      kt.resize(hs * n);
+      transpose_head(k, first, n, kvh, d, kt.data());
+      for (int64_t t = 0; t < n; ++t) {
+        const float* qt = q + (first + t) * nq + h * hs;
+        float* p = probs + st.poff[b] + (h * n + t) * n;
+        std::fill(p, p + t + 1, 0.f);
+        for (int64_t i = 0; i < hs; ++i) axpy(p, qt[i] * scale, kt.data() + i * n, t + 1);
+        float mx = p[0];
+        for (int64_t s = 1; s <= t; ++s) mx = std::max(mx, p[s]);
+        for (int64_t s = 0; s <= t; ++s) p[s] -= mx;
+        std::fill(p + t + 1, p + n, -INFINITY);
+      }
+    }
+  });
+  probs_t.exp_();
+  // Pass 2: normalise and weight the values.
+  at::parallel_for(0, d.B * d.nh, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t bh = begin; bh < end; ++bh) {
+      const int64_t b = bh / d.nh, h = bh % d.nh, kvh = h / g, n = st.len[b], first = st.start[b];
+      for (int64_t t = 0; t < n; ++t) {
+        float* p = probs + st.poff[b] + (h * n + t) * n;
+        float sum = 0.f;
+        for (int64_t s = 0; s <= t; ++s) sum += p[s];
+        const float inv = 1.f / sum;
+        float* yt = y + (first + t) * nq + h * hs;
+        std::fill(yt, yt + hs, 0.f);
+        for (int64_t s = 0; s <= t; ++s) {
+          p[s] *= inv;
+          axpy(yt, p[s], v + (first + s) * d.nk() + kvh * hs, hs);
+        }
+      }
+    }
+  });
+}
+
+// Gradients of attention: gq (M, nq) written, gk and gv (M, nk) written; gy = dL/dy.
+void attention_backward(const State& st, const LayerSaved& s, const float* gy, float* gq, float* gk, float* gv) {
+  const Dims& d = st.d;
+  const int64_t hs = d.hs, nq = d.nq(), nk = d.nk(), g = d.nh / d.nkv;
+  const float scale = 1.f / std::sqrt(static_cast<float>(hs));
+  const float* q = F(s.q);
+  const float* k = F(s.k);
+  const float* v = F(s.v);
+  const float* probs = F(s.probs);
+  std::fill(gk, gk + d.M * nk, 0.f);
+  std::fill(gv, gv + d.M * nk, 0.f);
+  // Query heads sharing a K/V head add into the same gk/gv rows, so work is split by K/V head.
+  at::parallel_for(0, d.B * d.nkv, 1, [&](int64_t begin, int64_t end) {
+    std::vector<float> vt, dp;
+    for (int64_t bk = begin; bk < end; ++bk) {
+      const int64_t b = bk / d.nkv, kvh = bk % d.nkv, n = st.len[b], first = st.start[b];
+      if (n == 0) continue;
+      vt.resize(hs * n);
+      dp.resize(n);
+      transpose_head(v, first, n, kvh, d, vt.data());
+      for (int64_t h = kvh * g; h < (kvh + 1) * g; ++h) {
+        for (int64_t t = 0; t < n; ++t) {
+          const float* p = probs + st.poff[b] + (h * n + t) * n;
+          const float* gyt = gy + (first + t) * nq + h * hs;
+          const float* qt = q + (first + t) * nq + h * hs;
+          float* gqt = gq + (first + t) * nq + h * hs;
+          std::fill(dp.begin(), dp.begin() + t + 1, 0.f);
+          for (int64_t i = 0; i < hs; ++i) axpy(dp.data(), gyt[i], vt.data() + i * n, t + 1);
+          float dot = 0.f;
+          for (int64_t s2 = 0; s2 <= t; ++s2) dot += p[s2] * dp[s2];
+          std::fill(gqt, gqt + hs, 0.f);
+          for (int64_t s2 = 0; s2 <= t; ++s2) {
+            const float gs = p[s2] * (dp[s2] - dot) * scale;
+            axpy(gqt, gs, k + (first + s2) * nk + kvh * hs, hs);
+            axpy(gk + (first + s2) * nk + kvh * hs, gs, qt, hs);
+            axpy(gv + (first + s2) * nk + kvh * hs, p[s2], gyt, hs);
+          }
+        }
+      }
+    }
+  });
+}
+
+// The forward pass. With `save`, keeps in st what the backward reads; logp and ent (B, Tc) out,
+// zero where nothing is scored.
+void score_forward(State& st, bool save, float* out_logp, float* out_ent) {
+  const Dims& d = st.d;
+  const int64_t M = d.M, R = d.R, C = d.C;
+  at::Tensor x = empty({M, C});
+  {
+    const float* E = F(st.embed());
+    float* xp = F(x);
+    for (int64_t m = 0; m < M; ++m) std::copy(E + st.ids[m] * C, E + (st.ids[m] + 1) * C, xp + m * C);
+  }
+  st.layers.clear();
+  for (int64_t l = 0; l < d.L; ++l) {
+    LayerSaved s;
+    s.x = x;
+    s.r1 = empty({M});
+    s.h1 = empty({M, C});
+    rms_norm(F(x), F(st.lw(l, kInNorm)), F(s.h1), F(s.r1), M, C, d.eps);
+    s.q = empty({M, d.nq()});
+    s.k = empty({M, d.nk()});
+    s.v = empty({M, d.nk()});
+    linear(s.q, s.h1, st.lw(l, kQ), st.lw(l, kQb));
+    linear(s.k, s.h1, st.lw(l, kK), st.lw(l, kKb));
+    linear(s.v, s.h1, st.lw(l, kV), st.lw(l, kVb));
+    rotary(F(s.q), st.cos.data(), st.sin.data(), M, d.nh, d.hs, false);
+    rotary(F(s.k), st.cos.data(), st.sin.data(), M, d.nkv, d.hs, false);
+    s.probs = empty({st.probs_size});
+    s.y = empty({M, d.nq()});
+    attention(st, F(s.q), F(s.k), F(s.v), s.probs, F(s.y));
+    s.x2 = empty({M, C});
+    linear(s.x2, s.y, st.lw(l, kO), st.lw(l, kOb));
+    s.x2.add_(x);
+    s.r2 = empty({M});
+    s.h2 = empty({M, C});
+    rms_norm(F(s.x2), F(st.lw(l, kPostNorm)), F(s.h2), F(s.r2), M, C, d.eps);
+    s.gate = empty({M, d.I});
+    s.up = empty({M, d.I});
+    linear(s.gate, s.h2, st.lw(l, kGate), st.lw(l, kGateb));
+    linear(s.up, s.h2, st.lw(l, kUp), st.lw(l, kUpb));
+    s.act = at::silu(s.gate).mul_(s.up);
+    x = empty({M, C});
+    linear(x, s.act, st.lw(l, kDown), st.lw(l, kDownb));
+    x.add_(s.x2);
+    if (save) st.layers.push_back(std::move(s));
+  }
+
+  // Final norm and vocabulary projection of the scored positions only.
+  st.xf = empty({R, C});
+  {
+    const float* xp = F(x);
+    float* xf = F(st.xf);
+    for (int64_t r = 0; r < R; ++r) std::copy(xp + st.rows[r] * C, xp + (st.rows[r] + 1) * C, xf + r * C);
+  }
+  st.rf = empty({R});
+  st.hf = empty({R, C});
+  rms_norm(F(st.xf), F(st.final_norm()), F(st.hf), F(st.rf), R, C, d.eps);
+  // Log-softmax and probabilities over the whole (R, V) block in two vectorised ATen calls (SLEEF
+  // exp/log) rather than scalar libm in a loop, in place where possible: at large vocabularies
+  // every (R, V) buffer is fresh pages to fault in.
+  st.logp = empty({R, d.V});
+  at::mm_out(st.logp, st.hf, st.head().t());
+  if (d.temp != 1.f) st.logp.div_(static_cast<double>(d.temp));
+  st.logp.sub_(at::logsumexp(st.logp, {1}, true));
+  st.prob = st.logp.exp();
+  st.ent = empty({R});
+  {
+    const float* pp = F(st.prob);
+    const float* lq = F(st.logp);
+    float* e = F(st.ent);
+    for (int64_t r = 0; r < R; ++r) e[r] = -dot(pp + r * d.V, lq + r * d.V, d.V);
+  }
+  const float* lp = F(st.logp);
+  const float* ent = F(st.ent);
+  std::fill(out_logp, out_logp + d.B * d.Tc, 0.f);
+  std::fill(out_ent, out_ent + d.B * d.Tc, 0.f);
+  for (int64_t r = 0; r < R; ++r) {
+    out_logp[st.out[r]] = lp[r * d.V + st.targets[r]];
+    out_ent[st.out[r]] = ent[r];
+  }
+  if (!save) {
+    st.xf = st.rf = st.hf = st.logp = st.prob = st.ent = at::Tensor();
+  }
+}
+
+// dL/d(every weight slot) given dL/dlogp and dL/dentropy (B, Tc), either undefined for zero.
+std::vector<at::Tensor> score_backward(const State& st, const at::Tensor& glogp, const at::Tensor& gent) {
+  const Dims& d = st.d;
+  const int64_t M = d.M, R = d.R, C = d.C;
+  std::vector<at::Tensor> gw(st.w.size());
+  for (size_t i = 0; i < st.w.size(); ++i)
+    if (st.w[i].defined()) gw[i] = at::empty_like(st.w[i]);
+  const int64_t embed_slot = d.L * kSlots, norm_slot = embed_slot + 1, head_slot = embed_slot + 2;
+
+  // Through log-softmax and entropy: dz_j = gl (onehot_j - p_j) - ge p_j (logp_j + H), dlogits = dz / temp.
+  at::Tensor gz = empty({R, d.V});
+  {
+    const at::Tensor gl = glogp.defined() ? glogp.contiguous() : at::Tensor();
+    const at::Tensor ge = gent.defined() ? gent.contiguous() : at::Tensor();
+    const float* glp = gl.defined() ? F(gl) : nullptr;
+    const float* gep = ge.defined() ? F(ge) : nullptr;
+    const float* lp = F(st.logp);
+    const float* prob = F(st.prob);
+    const float* ent = F(st.ent);
+    const float inv_temp = 1.f / d.temp;
+    float* g = F(gz);
+    for (int64_t r = 0; r < R; ++r) {
+      const float a = glp ? glp[st.out[r]] : 0.f, e = gep ? gep[st.out[r]] : 0.f, h = ent[r];
+      const float* z = lp + r * d.V;
+      const float* pr = prob + r * d.V;
+      float* gr = g + r * d.V;
+      for (int64_t j = 0; j < d.V; ++j) gr[j] = -pr[j] * (a + e * (z[j] + h)) * inv_temp;
+      gr[st.targets[r]] += a * inv_temp;
+    }
+  }
+  at::Tensor ghead = st.w[head_slot].defined() ? gw[head_slot] : at::empty_like(st.embed());
+  at::Tensor ghf = empty({R, C});
+  linear_backward(gz, st.hf, st.head(), ghead, nullptr, &ghf, false);
+  at::Tensor gxf = at::zeros({R, C}, at::kFloat);
+  rms_norm_backward(F(ghf), F(st.xf), F(st.rf), F(st.final_norm()), F(gxf), F(gw[norm_slot]), R, C);
+  at::Tensor gx = at::zeros({M, C}, at::kFloat);  // dL/d(residual stream), walked back layer by layer
+  {
+    float* gxp = F(gx);
+    const float* src = F(gxf);
+    for (int64_t r = 0; r < R; ++r) std::copy(src + r * C, src + (r + 1) * C, gxp + st.rows[r] * C);
+  }
+
+  at::Tensor gact = empty({M, d.I}), gup = empty({M, d.I}), gh = empty({M, C});
+  at::Tensor gy = empty({M, d.nq()}), gq = empty({M, d.nq()}), gk = empty({M, d.nk()}), gv = empty({M, d.nk()});
+  for (int64_t l = d.L - 1; l >= 0; --l) {
+    const LayerSaved& s = st.layers[l];
+    auto G = [&](int slot) -> at::Tensor& { return gw[l * kSlots + slot]; };
+    // MLP half: x3 = x2 + down(silu(gate) * up).
+    linear_backward(gx, s.act, st.lw(l, kDown), G(kDown), &G(kDownb), &gact, false);
+    {
+      const at::Tensor sig = at::sigmoid(s.gate);
+      const float* sgp = F(sig);
+      const float* gp = F(s.gate);
+      const float* up = F(s.up);
+      float* ga = F(gact);  // overwritten in place by dL/dgate
+      float* gu = F(gup);
+      for (int64_t i = 0; i < M * d.I; ++i) {
+        const float sg = sgp[i], a = ga[i];
+        gu[i] = a * gp[i] * sg;
+        ga[i] = a * up[i] * sg * (1.f + gp[i] * (1.f - sg));
+      }
+    }
+    linear_backward(gact, s.h2, st.lw(l, kGate), G(kGate), &G(kGateb), &gh, false);
+    linear_backward(gup, s.h2, st.lw(l, kUp), G(kUp), &G(kUpb), &gh, true);
+    rms_norm_backward(F(gh), F(s.x2), F(s.r2), F(st.lw(l, kPostNorm)), F(gx), F(G(kPostNorm)), M, C);
+    // Attention half: x2 = x + o(attn(rotary(q), rotary(k), v)).
+    linear_backward(gx, s.y, st.lw(l, kO), G(kO), &G(kOb), &gy, false);
+    attention_backward(st, s, F(gy), F(gq), F(gk), F(gv));
+    rotary(F(gq), st.cos.data(), st.sin.data(), M, d.nh, d.hs, true);
+    rotary(F(gk), st.cos.data(), st.sin.data(), M, d.nkv, d.hs, true);
+    linear_backward(gq, s.h1, st.lw(l, kQ), G(kQ), &G(kQb), &gh, false);
+    linear_backward(gk, s.h1, st.lw(l, kK), G(kK), &G(kKb), &gh, true);
+    linear_backward(gv, s.h1, st.lw(l, kV), G(kV), &G(kVb), &gh, true);
+    rms_norm_backward(F(gh), F(s.x), F(s.r1), F(st.lw(l, kInNorm)), F(gx), F(G(kInNorm)), M, C);
+  }
+
+  // Embedding rows gather their tokens' gradients (plus the tied head's).
+  at::Tensor& gE = gw[embed_slot];
+  if (st.w[head_slot].defined()) gE.zero_();
+  else gE = ghead;
+  float* ge = F(gE);
+  const float* gxp = F(gx);
+  for (int64_t m = 0; m < M; ++m) axpy(ge + st.ids[m] * C, 1.f, gxp + m * C, C);
+  return gw;
+}
+
+// The autograd node's state lives in one heap object owned by a tensor in saved_data, so it is
+// freed with the graph.
+struct ScoreFunction : torch::autograd::Function<ScoreFunction> {
+  static variable_list forward(AutogradContext* ctx, at::TensorList params, std::shared_ptr<State> st) {
+    at::Tensor logp = at::empty({st->d.B, st->d.Tc}, at::kFloat), ent = at::empty({st->d.B, st->d.Tc}, at::kFloat);
+    score_forward(*st, true, F(logp), F(ent));
+    ctx->set_materialize_grads(false);
+    ctx->save_for_backward(params.vec());  // version checks: weights must not change before backward
+    auto* holder = new std::shared_ptr<State>(std::move(st));
+    ctx->saved_data["state"] = at::from_blob(
+        holder, {1}, [holder](void*) { delete holder; }, at::TensorOptions().dtype(at::kByte));
+    return {logp, ent};
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    ctx->get_saved_variables();
+    const auto* holder = static_cast<const std::shared_ptr<State>*>(ctx->saved_data["state"].toTensor().data_ptr());
+    const State& st = **holder;
+    std::vector<at::Tensor> gw = score_backward(st, grads[0], grads[1]);
+    variable_list out;
+    for (auto& g : gw)
+      if (g.defined()) out.push_back(g);
+    out.emplace_back();  // the state argument
+    return out;
+  }
+};
+
+void check_weight(const at::Tensor& t, const char* what, std::initializer_list<int64_t> shape) {
+  if (!t.defined()) throw std::invalid_argument(std::string("pt_llama_score: missing ") + what);
+  if (t.scalar_type() != at::kFloat || !t.device().is_cpu() || !t.is_contiguous())
+    throw std::invalid_argument(std::string("pt_llama_score: ") + what + " must be a contiguous float32 CPU tensor");
+  if (t.sizes() != at::IntArrayRef(shape)) throw std::invalid_argument(std::string("pt_llama_score: ") + what + " has the wrong shape");
+}
+}  // namespace
+
+// Per-token log-probs and entropies (B, Tc) of completions under temperature, 0 past each row's
+// completion; differentiable with respect to every weight when grad mode is on and they require it.
+// ids (B, P + Tc) in Scorer's layout; pad (B) leading pad slots; clen (B) completion lengths.
+// w: L * 16 layer handles in LlamaModel's FusedWeightNames order (null where a bias is absent),
+// then embedding (V, C), final norm (C), lm_head (V, C) or null when tied. inv_freq (hs/2)
+// float32: the rotary inverse frequencies.
+PT_API int pt_llama_score(const int64_t* ids, const int64_t* pad, const int64_t* clen, int64_t B, int64_t P, int64_t Tc,
+                          const at::Tensor* const* w, int nw, int64_t nh, int64_t nkv, double eps, const at::Tensor* inv_freq,
+                          double temperature, at::Tensor** logp_out, at::Tensor** ent_out) {
+  return pt::guard([=] {
+    *logp_out = *ent_out = nullptr;
+    if (w == nullptr || nw < kSlots + 3 || (nw - 3) % kSlots != 0) throw std::invalid_argument("pt_llama_score: bad weight list");
+    if (B <= 0 || P <= 0 || Tc <= 0) throw std::invalid_argument("pt_llama_score: B, P and Tc must be positive");
+    auto st = std::make_shared<State>();
+    Dims& d = st->d;
+    d.L = (nw - 3) / kSlots;
+    d.B = B, d.Tc = Tc, d.nh = nh, d.nkv = nkv;
+    d.eps = static_cast<float>(eps);
+    d.temp = static_cast<float>(temperature);
+    if (nh <= 0 || nkv <= 0 || nh % nkv != 0) throw std::invalid_argument("pt_llama_score: heads must be positive, nh a multiple of nkv");
+    if (!(temperature > 0)) throw std::invalid_argument("pt_llama_score: temperature must be positive");
+    st->w.resize(nw);
+    for (int i = 0; i < nw; ++i)
+      if (w[i] != nullptr) st->w[i] = *w[i];
+    const at::Tensor& E = st->embed();
+    if (!E.defined() || E.dim() != 2) throw std::invalid_argument("pt_llama_score: the embedding must be (V, C)");
+    d.V = E.size(0), d.C = E.size(1);
+    const at::Tensor& wq = st->lw(0, kQ);
+    if (!wq.defined() || wq.size(0) % nh != 0) throw std::invalid_argument("pt_llama_score: q_proj rows must be a multiple of nh");
+    d.hs = wq.size(0) / nh;
+    if (d.hs % 2 != 0) throw std::invalid_argument("pt_llama_score: head size must be even");
+    d.I = st->lw(0, kGate).defined() ? st->lw(0, kGate).size(0) : 0;
+    const int64_t C = d.C, I = d.I, nq = d.nq(), nk = d.nk();
+    check_weight(E, "embedding", {d.V, C});
+    check_weight(st->final_norm(), "final norm", {C});
+    check_weight(st->head(), "lm_head", {d.V, C});
+    for (int64_t l = 0; l < d.L; ++l) {
+      auto opt = [&](int s, const char* what, std::initializer_list<int64_t> shape) {
+        if (st->lw(l, s).defined()) check_weight(st->lw(l, s), what, shape);
+      };
+      check_weight(st->lw(l, kInNorm), "input_layernorm", {C});
+      check_weight(st->lw(l, kQ), "q_proj", {nq, C});
+      check_weight(st->lw(l, kK), "k_proj", {nk, C});
+      check_weight(st->lw(l, kV), "v_proj", {nk, C});
+      check_weight(st->lw(l, kO), "o_proj", {C, nq});
+      check_weight(st->lw(l, kPostNorm), "post_attention_layernorm", {C});
+      check_weight(st->lw(l, kGate), "gate_proj", {I, C});
+      check_weight(st->lw(l, kUp), "up_proj", {I, C});
+      check_weight(st->lw(l, kDown), "down_proj", {C, I});
+      opt(kQb, "q bias", {nq});
+      opt(kKb, "k bias", {nk});
+      opt(kVb, "v bias", {nk});
+      opt(kOb, "o bias", {C});
+      opt(kGateb, "gate bias", {I});
+      opt(kUpb, "up bias", {I});
+      opt(kDownb, "down bias", {C});
+    }
+    const at::Tensor& inv = T(inv_freq);
+    check_weight(inv, "inv_freq", {d.hs / 2});
+    // Pack each row's needed tokens (see the top of this file).
+    const int64_t N = P + Tc;
+    for (int64_t b = 0; b < B; ++b)
+      if (pad[b] < 0 || pad[b] >= P || clen[b] < 0 || clen[b] > Tc) throw std::invalid_argument("pt_llama_score: bad row layout");
+    st->start.resize(B);
+    st->len.resize(B);
+    st->poff.resize(B);
+    for (int64_t b = 0; b < B; ++b) {
+      const int64_t plen = P - pad[b], n = clen[b] > 0 ? plen + clen[b] - 1 : 0;
+      st->start[b] = static_cast<int64_t>(st->ids.size());
+      st->len[b] = n;
+      st->poff[b] = st->probs_size;
+      st->probs_size += nh * n * n;
+      st->ids.insert(st->ids.end(), ids + b * N + pad[b], ids + b * N + pad[b] + n);
+      for (int64_t i = 0; i < clen[b]; ++i) {
+        st->rows.push_back(st->start[b] + plen - 1 + i);
+        st->targets.push_back(ids[b * N + P + i]);
+        st->out.push_back(b * Tc + i);
+      }
+    }
+    d.M = static_cast<int64_t>(st->ids.size());
+    d.R = static_cast<int64_t>(st->rows.size());
+    for (int64_t m = 0; m < d.M; ++m)
+      if (st->ids[m] < 0 || st->ids[m] >= d.V) throw std::invalid_argument("pt_llama_score: token id outside the vocabulary");
+    for (int64_t t : st->targets)
+      if (t < 0 || t >= d.V) throw std::invalid_argument("pt_llama_score: token id outside the vocabulary");
+    // Rotary angles as Rotary.Angles computes them: float32 position times float32 frequency.
+    const int64_t half = d.hs / 2;
+    st->cos.resize(d.M * half);
+    st->sin.resize(d.M * half);
+    const float* f = F(inv);
+    for (int64_t b = 0; b < B; ++b)
+      for (int64_t j = 0; j < st->len[b]; ++j)
+        for (int64_t i = 0; i < half; ++i) {
+          const float a = static_cast<float>(j) * f[i];
+          st->cos[(st->start[b] + j) * half + i] = std::cos(a);
+          st->sin[(st->start[b] + j) * half + i] = std::sin(a);
+        }
+
+    std::vector<at::Tensor> params;
+    bool needs_grad = false;
+    for (const auto& t : st->w)
+      if (t.defined()) {
+        params.push_back(t);
+        needs_grad = needs_grad || t.requires_grad();
+      }
+    at::Tensor logp, ent;
+    if (at::GradMode::is_enabled() && needs_grad) {
+      variable_list out = ScoreFunction::apply(at::TensorList(params), st);
+      logp = out[0], ent = out[1];
+    } else {
+      logp = at::empty({B, Tc}, at::kFloat), ent = at::empty({B, Tc}, at::kFloat);
+      score_forward(*st, false, F(logp), F(ent));
+    }
+    *logp_out = new at::Tensor(logp);
+    *ent_out = new at::Tensor(ent);
+  });
+}
