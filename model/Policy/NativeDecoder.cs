@@ -83,6 +83,19 @@ public sealed class NativeDecoder : IDisposable
         }
     }
 
+    /// <summary>The kernel's own float32 and float64 exp (vectorizable, no libm call) over arrays of equal length; for tests.</summary>
+    public static unsafe (float[] Single, double[] Double) Exp(float[] xf, double[] xd)
+    {
+        if (xf.Length != xd.Length) throw new ArgumentException("the float32 and float64 inputs differ in length");
+        var (of, od) = (new float[xf.Length], new double[xd.Length]);
+        fixed (float* pxf = xf, pof = of)
+        fixed (double* pxd = xd, pod = od)
+        {
+            Native.pt_decoder_exp(pxf, pof, pxd, pod, xf.Length);
+        }
+        return (of, od);
+    }
+
     public void Dispose()
     {
         if (_handle == IntPtr.Zero) return;
