@@ -14,8 +14,17 @@ public sealed class NativeDecoder : IDisposable
 {
     private IntPtr _handle;
 
-    /// <summary>Projections through libtorch's BLAS sgemm directly (default) or through at::mm; a benchmark switch.</summary>
-    public static bool UseBlas { get; set; } = true;
+    [ThreadStatic] private static bool _viaAtenMatmul;
+
+    /// <summary>
+    /// Projections through libtorch's BLAS sgemm directly (default) or through at::mm, for decoders
+    /// this thread creates: a benchmark and test switch that leaves other threads' generation alone.
+    /// </summary>
+    public static bool UseBlas
+    {
+        get => !_viaAtenMatmul;
+        set => _viaAtenMatmul = !value;
+    }
 
     /// <summary>Whether the kernel can run this model: float32 weights on the CPU, and the model allows it.</summary>
     public static bool Supports(LlamaModel model) =>

@@ -173,6 +173,7 @@ public class NativeDecoderTests
         NativeDecoder.UseBlas = false;
         try
         {
+            using (var decoder = new NativeDecoder(model, 1, 4, 2)) Assert.False(decoder.UsesBlas);
             AssertSameRows(blas, Run(model, native: true, request));
         }
         finally
