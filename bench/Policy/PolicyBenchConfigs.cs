@@ -5,13 +5,6 @@ namespace Pipeline.Bench.Policy;
 /// <summary>The model sizes the policy benchmarks run (random weights; speed does not depend on them).</summary>
 public static class PolicyBenchConfigs
 {
-    // The configs/llama_arithmetic.json model (vocabulary of its character tokenizer): where per-op overhead dominates.
-    public static readonly LlamaConfig Tiny = new()
-    {
-        VocabSize = 359, HiddenSize = 64, IntermediateSize = 172, NumHiddenLayers = 2, NumAttentionHeads = 4,
-        NumKeyValueHeads = 2, TieWordEmbeddings = true, MaxPositionEmbeddings = 256,
-    };
-
     // ~10M parameters: 2.1M embedding + 2.1M untied head + 6 x 0.79M.
     public static readonly LlamaConfig Small = new()
     {
@@ -24,6 +17,13 @@ public static class PolicyBenchConfigs
     {
         VocabSize = 32000, HiddenSize = 768, IntermediateSize = 2048, NumHiddenLayers = 12, NumAttentionHeads = 12,
         NumKeyValueHeads = 4, TieWordEmbeddings = true, MaxPositionEmbeddings = 2048,
+    };
+
+    // The e2e benchmark's tiny model (configs/llama_arithmetic.json, character vocabulary): per-op overhead dominates.
+    public static readonly LlamaConfig Tiny = new()
+    {
+        VocabSize = 359, HiddenSize = 64, IntermediateSize = 172, NumHiddenLayers = 2, NumAttentionHeads = 4,
+        NumKeyValueHeads = 2, TieWordEmbeddings = true, MaxPositionEmbeddings = 256,
     };
 
     public static LlamaConfig ByName(string name) => name switch

@@ -11,7 +11,7 @@ namespace Pipeline.Bench.Policy;
 /// (bench/peer/policy_peer.py, run with /usr/bin/python3 in the same invocation).
 /// <c>dotnet run -c Release --project bench -- policy-side-by-side [--sizes 10m,100m] [--batches 1,16,64]
 /// [--prompt-len 32] [--new-tokens 16] [--dtype float32] [--peer-dtype float32] [--threads 2] [--repeats 3] [--op-by-op]
-/// [--paths native,aten,native-mm] [--no-peer]</c>
+/// [--paths native,aten,native-mm] [--no-peer] [--sample]</c>
 /// --paths: which of our generation paths to time against the same peer run, one row each:
 /// native (the whole-model kernel, float32 CPU only), native-mm (the same with projections
 /// through at::mm instead of sgemm), aten (LlamaModel.Forward step by step with RowSampler).
@@ -41,6 +41,7 @@ public static class PolicySideBySide
         var opByOp = args.Contains("--op-by-op"); // our layers op by op instead of one native call each (to measure the fusion)
         var paths = Arg("--paths", "native").Split(',');
         var noPeer = args.Contains("--no-peer"); // ours only (profiling)
+        var sample = args.Contains("--sample"); // ours samples at temperature 1 with row seeds, as GRPO rollouts do (the peer stays greedy)
         torch.set_num_threads(threads);
 
         Console.WriteLine($"prompt {promptLen} tokens, {newTokens} new tokens, ours {dtypeName}{(opByOp ? " op by op" : "")}, torch {peerDType}, {threads} threads, best of {repeats}");
@@ -58,7 +59,7 @@ public static class PolicySideBySide
                 {
                     model.UseNativeKernel = path != "aten";
                     NativeDecoder.UseBlas = path != "native-mm";
-                    var o = Ours(model, batch, promptLen, newTokens, repeats);
+                    var o = Ours(model, batch, promptLen, newTokens, repeats, sample);
                     Console.WriteLine($"| {size} ({model.ParameterCount / 1e6:F1}M) | {batch} | {path} | {o.Prefill:F0} | {p.Prefill:F0} | {o.Prefill / p.Prefill:F2} " +
                         $"| {o.Decode:F0} | {p.Decode:F0} | {o.Decode / p.Decode:F2} |");
                 }
@@ -74,12 +75,15 @@ public static class PolicySideBySide
     }
 
     /// <summary>Best of <paramref name="repeats"/> (the run least disturbed by other load), from the generator's own phase timings.</summary>
-    public static Rates Ours(LlamaModel model, int batch, int promptLen, int newTokens, int repeats)
+    public static Rates Ours(LlamaModel model, int batch, int promptLen, int newTokens, int repeats, bool sample = false)
     {
         var rng = new Random(1);
         var prompts = Enumerable.Range(0, batch).Select(_ => Enumerable.Range(0, promptLen).Select(_ => rng.Next(model.Config.VocabSize)).ToArray()).ToArray();
         var gen = new PolicyGenerator(model);
-        var request = new GenerationRequest(prompts, new SamplingOptions { Greedy = true, MaxNewTokens = 1 + newTokens });
+        var request = new GenerationRequest(prompts, new SamplingOptions { Greedy = !sample, MaxNewTokens = 1 + newTokens })
+        {
+            RowSeeds = sample ? [.. Enumerable.Range(0, batch).Select(b => (ulong)b)] : null,
+        };
         gen.Generate(request with { Options = request.Options with { MaxNewTokens = 3 } }); // warm-up
         var best = default(Rates);
         for (var r = 0; r < repeats; r++)

@@ -14,8 +14,17 @@ public sealed class NativeDecoder : IDisposable
 {
     private IntPtr _handle;
 
-    /// <summary>Projections through libtorch's BLAS sgemm directly (default) or through at::mm; a benchmark switch.</summary>
-    public static bool UseBlas { get; set; } = true;
+    [ThreadStatic] private static bool _viaAtenMatmul;
+
+    /// <summary>
+    /// Projections through libtorch's BLAS sgemm directly (default) or through at::mm, for decoders
+    /// this thread creates: a benchmark and test switch that leaves other threads' generation alone.
+    /// </summary>
+    public static bool UseBlas
+    {
+        get => !_viaAtenMatmul;
+        set => _viaAtenMatmul = !value;
+    }
 
     /// <summary>Whether the kernel can run this model: float32 weights on the CPU, and the model allows it.</summary>
     public static bool Supports(LlamaModel model) =>
@@ -81,6 +90,19 @@ public sealed class NativeDecoder : IDisposable
             if (ran < 0) throw new TorchException(Native.Str(Native.pt_last_error()));
             return ran;
         }
+    }
+
+    /// <summary>The kernel's own float32 and float64 exp (vectorizable, no libm call) over arrays of equal length; for tests.</summary>
+    public static unsafe (float[] Single, double[] Double) Exp(float[] xf, double[] xd)
+    {
+        if (xf.Length != xd.Length) throw new ArgumentException("the float32 and float64 inputs differ in length");
+        var (of, od) = (new float[xf.Length], new double[xd.Length]);
+        fixed (float* pxf = xf, pof = of)
+        fixed (double* pxd = xd, pod = od)
+        {
+            Native.pt_decoder_exp(pxf, pof, pxd, pod, xf.Length);
+        }
+        return (of, od);
     }
 
     public void Dispose()

@@ -9,6 +9,8 @@ namespace Pipeline.Model.Policy;
 /// its first real token) and never attends to padding, so a row's tokens do not depend on what
 /// else is in the batch. Rows that stop are fed a dummy token and no longer grow; the loop ends
 /// when every row has finished. One host copy per step (the sampled tokens and their log-probs).
+/// A float32 CPU model (<see cref="NativeDecoder.Supports"/>) runs greedy or row-seeded requests
+/// through <see cref="NativeDecoder"/> instead: the same tokens, the whole loop in one native call.
 /// </summary>
 public sealed class PolicyGenerator(LlamaModel model, ITokenizer? tokenizer = null)
 {

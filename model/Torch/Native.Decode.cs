@@ -12,4 +12,5 @@ internal static partial class Native
         double temperature, long topK, double topP, double* uniforms, int* stopIds, int nstop, int step0, int nsteps, int maxNew,
         byte* state, int* tokens, float* logprobs, int* counts);
     [LibraryImport(Lib)] internal static partial int pt_decoder_uses_blas(IntPtr decoder);
+    [LibraryImport(Lib)] internal static unsafe partial void pt_decoder_exp(float* xf, float* outf, double* xd, double* outd, long n);
 }

@@ -173,11 +173,34 @@ public class NativeDecoderTests
         NativeDecoder.UseBlas = false;
         try
         {
+            using (var decoder = new NativeDecoder(model, 1, 4, 2)) Assert.False(decoder.UsesBlas);
             AssertSameRows(blas, Run(model, native: true, request));
         }
         finally
         {
             NativeDecoder.UseBlas = true;
+        }
+    }
+
+    [Fact]
+    public void TheKernelsExpAgreesWithLibm()
+    {
+        // float32: where activations and attention scores live; float64: the sampler's CDF over (-inf, 0].
+        var xf = Enumerable.Range(0, 20001).Select(i => -87f + i * (175f / 20000)).ToArray();
+        var xd = Enumerable.Range(0, 20001).Select(i => -740.0 + i * (740.0 / 20000) + i % 7 * 1e-3).ToArray();
+        xd[0] = double.NegativeInfinity;
+        var (ef, ed) = NativeDecoder.Exp(xf, xd);
+        for (var i = 0; i < xf.Length; i++)
+        {
+            var want = Math.Exp(xf[i]);
+            Assert.True(Math.Abs(ef[i] - want) <= 3e-7 * want, $"exp({xf[i]}) = {want}, kernel float32 {ef[i]}");
+        }
+        Assert.Equal(0.0, ed[0]);
+        for (var i = 1; i < xd.Length; i++)
+        {
+            var want = Math.Exp(xd[i]);
+            var tolerance = xd[i] < -708 ? 1e-300 : 4e-16 * want; // below -708 the kernel flushes to 0, libm to a subnormal
+            Assert.True(Math.Abs(ed[i] - want) <= tolerance, $"exp({xd[i]}) = {want}, kernel float64 {ed[i]}");
         }
     }
 
