@@ -21,6 +21,11 @@ internal static class NativeScorer
     public static unsafe (Tensor LogProbs, Tensor Entropies) Score(LlamaModel model, long[] ids, long[] pad, long[] completionLengths,
         int P, int Tc, double temperature)
     {
+        var c = model.Config;
+        if (P + Tc > c.MaxPositionEmbeddings)
+        {
+            throw new ArgumentException($"sequence of {P + Tc} positions exceeds max_position_embeddings={c.MaxPositionEmbeddings}");
+        }
         var weights = model.ScoreWeights;
         var handles = new IntPtr[weights.Count];
         for (var i = 0; i < handles.Length; i++)
@@ -29,7 +34,6 @@ internal static class NativeScorer
             ObjectDisposedException.ThrowIf(w.IsInvalid, w);
             handles[i] = w.Handle.DangerousGetHandle();
         }
-        var c = model.Config;
         fixed (long* idp = ids, padp = pad, clp = completionLengths)
         fixed (IntPtr* wp = handles)
         {

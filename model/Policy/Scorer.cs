@@ -18,11 +18,11 @@ public sealed record ScoreResult(Tensor LogProbs, Tensor Entropies, Tensor Mask)
 
 /// <summary>
 /// Scores given prompt + completion token ids under the current weights: the trainer's new
-/// (with grad), old and reference (without) log-probs all come from here. Float32 models on the
-/// CPU go through one native call (<see cref="NativeScorer"/>) unless
-/// <see cref="LlamaModel.UseNativeKernel"/> is off; the op-by-op path below is its reference. Prompts are left-padded
+/// (with grad), old and reference (without) log-probs all come from here. Prompts are left-padded
 /// and completions right-padded, so every completion starts at the same column; positions are per
 /// row and padding is masked out of attention, so a row's scores do not depend on its batch.
+/// Float32 models on the CPU go through one native call (<see cref="NativeScorer"/>) unless
+/// <see cref="LlamaModel.UseNativeKernel"/> is off; the op-by-op path below is its reference.
 /// </summary>
 public static class Scorer
 {

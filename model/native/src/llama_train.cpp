@@ -81,59 +81,78 @@ void linear_backward(const at::Tensor& g, const at::Tensor& in, const at::Tensor
   }
 }
 
-// h = x / rms(x) * w per row; r = 1 / rms(x) kept for the backward.
-void rms_norm(const float* x, const float* w, float* h, float* r, int64_t rows, int64_t C, float eps) {
-  for (int64_t m = 0; m < rows; ++m) {
-    const float* xm = x + m * C;
-    float ss = 0.f;
-    for (int64_t c = 0; c < C; ++c) ss += xm[c] * xm[c];
-    const float inv = 1.f / std::sqrt(ss / static_cast<float>(C) + eps);
-    r[m] = inv;
-    float* hm = h + m * C;
-    for (int64_t c = 0; c < C; ++c) hm[c] = xm[c] * inv * w[c];
-  }
+// Runs f(begin, end) over [0, n) rows on libtorch's intra-op threads, in chunks of at least ~16k
+// floats (row_floats each) so that small calls stay on the calling thread.
+template <typename Fn>
+void rows_parallel(int64_t n, int64_t row_floats, const Fn& f) {
+  at::parallel_for(0, n, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, row_floats)), f);
 }
 
-// For h = x r w: adds dL/dx to gx and writes dL/dw to gw, given gh = dL/dh.
+// h = x / rms(x) * w per row; r = 1 / rms(x) kept for the backward.
+void rms_norm(const float* x, const float* w, float* h, float* r, int64_t rows, int64_t C, float eps) {
+  rows_parallel(rows, C, [&](int64_t begin, int64_t end) {
+    for (int64_t m = begin; m < end; ++m) {
+      const float* xm = x + m * C;
+      float ss = 0.f;
+      for (int64_t c = 0; c < C; ++c) ss += xm[c] * xm[c];
+      const float inv = 1.f / std::sqrt(ss / static_cast<float>(C) + eps);
+      r[m] = inv;
+      float* hm = h + m * C;
+      for (int64_t c = 0; c < C; ++c) hm[c] = xm[c] * inv * w[c];
+    }
+  });
+}
+
+// For h = x r w: adds dL/dx to gx and writes dL/dw to gw, given gh = dL/dh. Rows in parallel for
+// gx, then columns in parallel for gw (a sum over rows).
 void rms_norm_backward(const float* gh, const float* x, const float* r, const float* w, float* gx, float* gw, int64_t rows,
                        int64_t C) {
-  std::fill(gw, gw + C, 0.f);
-  for (int64_t m = 0; m < rows; ++m) {
-    const float* g = gh + m * C;
-    const float* xm = x + m * C;
-    const float rm = r[m];
-    float dot = 0.f;
-    for (int64_t c = 0; c < C; ++c) {
-      gw[c] += g[c] * xm[c] * rm;
-      dot += g[c] * w[c] * xm[c];
+  rows_parallel(rows, C, [&](int64_t begin, int64_t end) {
+    for (int64_t m = begin; m < end; ++m) {
+      const float* g = gh + m * C;
+      const float* xm = x + m * C;
+      const float rm = r[m];
+      float dot = 0.f;
+      for (int64_t c = 0; c < C; ++c) dot += g[c] * w[c] * xm[c];
+      const float k = rm * rm * rm * dot / static_cast<float>(C);
+      float* gxm = gx + m * C;
+      for (int64_t c = 0; c < C; ++c) gxm[c] += rm * g[c] * w[c] - k * xm[c];
     }
-    const float k = rm * rm * rm * dot / static_cast<float>(C);
-    float* gxm = gx + m * C;
-    for (int64_t c = 0; c < C; ++c) gxm[c] += rm * g[c] * w[c] - k * xm[c];
-  }
+  });
+  at::parallel_for(0, C, std::max<int64_t>(1, C / 8), [&](int64_t begin, int64_t end) {
+    std::fill(gw + begin, gw + end, 0.f);
+    for (int64_t m = 0; m < rows; ++m) {
+      const float* g = gh + m * C;
+      const float* xm = x + m * C;
+      const float rm = r[m];
+      for (int64_t c = begin; c < end; ++c) gw[c] += g[c] * xm[c] * rm;
+    }
+  });
 }
 
 // "Rotate half" rotary embedding in place on rows of `heads` heads; backward = the inverse rotation.
 void rotary(float* x, const float* cos, const float* sin, int64_t rows, int64_t heads, int64_t hs, bool backward) {
   const int64_t half = hs / 2;
-  for (int64_t m = 0; m < rows; ++m) {
-    const float* c = cos + m * half;
-    const float* s = sin + m * half;
-    for (int64_t h = 0; h < heads; ++h) {
-      float* x1 = x + (m * heads + h) * hs;
-      float* x2 = x1 + half;
-      for (int64_t i = 0; i < half; ++i) {
-        const float a = x1[i], b = x2[i];
-        if (backward) {
-          x1[i] = a * c[i] + b * s[i];
-          x2[i] = b * c[i] - a * s[i];
-        } else {
-          x1[i] = a * c[i] - b * s[i];
-          x2[i] = b * c[i] + a * s[i];
+  rows_parallel(rows, heads * hs, [&](int64_t begin, int64_t end) {
+    for (int64_t m = begin; m < end; ++m) {
+      const float* c = cos + m * half;
+      const float* s = sin + m * half;
+      for (int64_t h = 0; h < heads; ++h) {
+        float* x1 = x + (m * heads + h) * hs;
+        float* x2 = x1 + half;
+        for (int64_t i = 0; i < half; ++i) {
+          const float a = x1[i], b = x2[i];
+          if (backward) {
+            x1[i] = a * c[i] + b * s[i];
+            x2[i] = b * c[i] - a * s[i];
+          } else {
+            x1[i] = a * c[i] - b * s[i];
+            x2[i] = b * c[i] + a * s[i];
+          }
         }
       }
     }
-  }
+  });
 }
 
 // y += a x over n floats; the buffers never overlap, which lets the loop vectorise.
@@ -326,7 +345,9 @@ void score_forward(State& st, bool save, float* out_logp, float* out_ent) {
     const float* pp = F(st.prob);
     const float* lq = F(st.logp);
     float* e = F(st.ent);
-    for (int64_t r = 0; r < R; ++r) e[r] = -dot(pp + r * d.V, lq + r * d.V, d.V);
+    rows_parallel(R, d.V, [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r) e[r] = -dot(pp + r * d.V, lq + r * d.V, d.V);
+    });
   }
   const float* lp = F(st.logp);
   const float* ent = F(st.ent);
@@ -362,14 +383,16 @@ std::vector<at::Tensor> score_backward(const State& st, const at::Tensor& glogp,
     const float* ent = F(st.ent);
     const float inv_temp = 1.f / d.temp;
     float* g = F(gz);
-    for (int64_t r = 0; r < R; ++r) {
-      const float a = glp ? glp[st.out[r]] : 0.f, e = gep ? gep[st.out[r]] : 0.f, h = ent[r];
-      const float* z = lp + r * d.V;
-      const float* pr = prob + r * d.V;
-      float* gr = g + r * d.V;
-      for (int64_t j = 0; j < d.V; ++j) gr[j] = -pr[j] * (a + e * (z[j] + h)) * inv_temp;
-      gr[st.targets[r]] += a * inv_temp;
-    }
+    rows_parallel(R, d.V, [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r) {
+        const float a = glp ? glp[st.out[r]] : 0.f, e = gep ? gep[st.out[r]] : 0.f, h = ent[r];
+        const float* z = lp + r * d.V;
+        const float* pr = prob + r * d.V;
+        float* gr = g + r * d.V;
+        for (int64_t j = 0; j < d.V; ++j) gr[j] = -pr[j] * (a + e * (z[j] + h)) * inv_temp;
+        gr[st.targets[r]] += a * inv_temp;
+      }
+    });
   }
   at::Tensor ghead = st.w[head_slot].defined() ? gw[head_slot] : at::empty_like(st.embed());
   at::Tensor ghf = empty({R, C});
@@ -397,11 +420,13 @@ std::vector<at::Tensor> score_backward(const State& st, const at::Tensor& glogp,
       const float* up = F(s.up);
       float* ga = F(gact);  // overwritten in place by dL/dgate
       float* gu = F(gup);
-      for (int64_t i = 0; i < M * d.I; ++i) {
-        const float sg = sgp[i], a = ga[i];
-        gu[i] = a * gp[i] * sg;
-        ga[i] = a * up[i] * sg * (1.f + gp[i] * (1.f - sg));
-      }
+      rows_parallel(M, d.I, [&](int64_t begin, int64_t end) {
+        for (int64_t i = begin * d.I; i < end * d.I; ++i) {
+          const float sg = sgp[i], a = ga[i];
+          gu[i] = a * gp[i] * sg;
+          ga[i] = a * up[i] * sg * (1.f + gp[i] * (1.f - sg));
+        }
+      });
     }
     linear_backward(gact, s.h2, st.lw(l, kGate), G(kGate), &G(kGateb), &gh, false);
     linear_backward(gup, s.h2, st.lw(l, kUp), G(kUp), &G(kUpb), &gh, true);

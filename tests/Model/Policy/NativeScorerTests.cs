@@ -159,4 +159,20 @@ public class NativeScorerTests
         Assert.All(native.LogProbs.Concat(native.Entropies), v => Assert.Equal(0f, v));
         foreach (var (name, g) in native.Grads) Assert.True(g.All(v => v == 0), $"{name} has a nonzero gradient");
     }
+
+    [Fact]
+    public void ABatchLargeEnoughToSplitIntoThreadChunksMatchesTheReference()
+    {
+        // Over 16k floats per row loop, so the row loops run in several chunks when libtorch has more than one thread.
+        using var model = LlamaModel.Create(Config("gqa"), seed: 12);
+        var rng = new Random(16);
+        int[] Ids(int n) => [.. Enumerable.Range(0, n).Select(_ => rng.Next(model.Config.VocabSize))];
+        int[][] prompts = [.. Enumerable.Range(0, 40).Select(i => Ids(12 + i % 7))];
+        int[][] completions = [.. Enumerable.Range(0, 40).Select(i => Ids(10 + i % 9))];
+        var reference = Score(model, native: false, prompts, completions, 1.0, withGrad: true);
+        var native = Score(model, native: true, prompts, completions, 1.0, withGrad: true);
+        Close(reference.LogProbs, native.LogProbs, 1e-5, "logp");
+        Close(reference.Entropies, native.Entropies, 1e-5, "entropy");
+        foreach (var (name, g) in reference.Grads) Close(g, native.Grads[name], 1e-4, name);
+    }
 }
