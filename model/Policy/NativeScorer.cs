@@ -17,9 +17,17 @@ internal static class NativeScorer
     /// ids (B, P + Tc) in Scorer's layout (prompts left-padded to P, completions right-padded to Tc);
     /// pad: each row's leading pad slots; completionLengths: each row's real completion tokens.
     /// Returns log-probs and entropies (B, Tc), 0 past each completion; with grad when grad mode is on.
+    /// Rows with the same prompt tokens (a GRPO group's) share one pass over the prompt.
     /// </summary>
+    public static (Tensor LogProbs, Tensor Entropies) Score(LlamaModel model, long[] ids, long[] pad, long[] completionLengths,
+        int P, int Tc, double temperature) =>
+        Score(model, ids, pad, completionLengths, P, Tc, temperature, out _);
+
+    /// <inheritdoc cref="Score(LlamaModel, long[], long[], long[], int, int, double)"/>
+    /// <param name="packedTokens">tokens that went through the layers: each distinct prompt once, plus
+    /// all but the last token of each completion.</param>
     public static unsafe (Tensor LogProbs, Tensor Entropies) Score(LlamaModel model, long[] ids, long[] pad, long[] completionLengths,
-        int P, int Tc, double temperature)
+        int P, int Tc, double temperature, out long packedTokens)
     {
         var c = model.Config;
         if (P + Tc > c.MaxPositionEmbeddings)
@@ -38,7 +46,8 @@ internal static class NativeScorer
         fixed (IntPtr* wp = handles)
         {
             Native.Check(Native.pt_llama_score(idp, padp, clp, pad.Length, P, Tc, wp, handles.Length, c.NumAttentionHeads,
-                c.NumKeyValueHeads, c.RmsNormEps, model.RotaryInverseFrequencies.Handle, temperature, out var logp, out var entropy));
+                c.NumKeyValueHeads, c.RmsNormEps, model.RotaryInverseFrequencies.Handle, temperature, out var logp, out var entropy,
+                out packedTokens));
             GC.KeepAlive(weights);
             return (new Tensor(logp), new Tensor(entropy));
         }

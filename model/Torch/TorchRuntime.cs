@@ -4,7 +4,7 @@ namespace Pipeline.Model.Torch;
 public static class TorchRuntime
 {
     /// <summary>The C ABI revision this assembly was written against; a stale shim is rebuilt.</summary>
-    public const int AbiVersion = 6;
+    public const int AbiVersion = 7;
 
     public static string Version => Native.Str(Native.pt_version());
 

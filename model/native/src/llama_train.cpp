@@ -8,16 +8,25 @@
 //
 // Input layout (Scorer's): B rows of P + Tc slots; row b's prompt is left-padded to P (pad[b]
 // leading pad slots), its completion of clen[b] tokens starts at slot P and is right-padded to
-// Tc; slot P-1+i predicts completion token i. Inside, rows are packed without their padding:
-// row b keeps its prompt and all but its last completion token (which predicts nothing scored),
-// contiguous, at positions 0, 1, ..., so attention is plain causal within each row's segment and
-// no work goes to padding. A row without completion tokens keeps nothing.
+// Tc; slot P-1+i predicts completion token i. Inside, rows are packed without their padding, and
+// rows whose prompts hold the same tokens (a GRPO group's completions) share one packed copy of
+// it: each distinct prompt once, at positions 0 .. plen-1, then for each of its rows a segment of
+// all but its last completion token (which predicts nothing scored) at positions plen, plen+1, ...
+// A prompt token attends causally within the prompt; a completion token attends to the whole
+// prompt and causally within its own segment: the same context as in the unshared row, so the
+// results do not change, but the prompt's activations and K/V are computed once, and in the
+// backward its K/V gradients from every completion are summed before going back through the
+// prompt's layers once. The prompt's last token predicts each row's first completion token (its
+// hidden state is shared; each row scores it against its own target). No work goes to padding,
+// and a row without completion tokens keeps nothing (nor does a prompt that only such rows use).
 #include "tensor_abi.h"
 
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <cmath>
+#include <map>
 #include <memory>
+#include <vector>
 
 using pt::T;
 
@@ -42,13 +51,22 @@ struct LayerSaved {
   at::Tensor x, r1, h1, q, k, v, probs, y, x2, r2, h2, gate, up, act;
 };
 
+// n packed tokens from `start` that attend to the plen tokens of a shared prompt packed from
+// pstart (plen 0: a prompt itself) and causally to each other. Their keys, in order: the prompt's
+// plen, then their own n. Attention weights (nh, n, plen + n) start at poff in probs.
+struct Segment {
+  int64_t start, n, pstart, plen, poff;
+  int64_t keys() const { return plen + n; }
+  int64_t key_row(int64_t s) const { return s < plen ? pstart + s : start + s - plen; }
+};
+
 // Everything one call computes and its backward needs, owned by the autograd node.
 struct State {
   Dims d{};
   std::vector<at::Tensor> w;       // by slot: L * kSlots, then embedding, final norm, lm_head; undefined where absent
   std::vector<int64_t> ids;        // (M) packed token ids
-  std::vector<int64_t> start, len; // (B) each row's first packed token and token count
-  std::vector<int64_t> poff;       // (B) where row b's attention weights (nh, len, len) start in probs
+  std::vector<Segment> segs;       // a prompt's segment, then its completions' segments, prompt by prompt
+  std::vector<int64_t> groups;     // first segment of each prompt's group, then segs.size()
   int64_t probs_size = 0;
   std::vector<int64_t> rows, targets, out;  // (R) predicting packed token, its target id, index into (B, Tc)
   std::vector<float> cos, sin;     // (M, hs/2)
@@ -173,60 +191,62 @@ inline float dot(const float* __restrict x, const float* __restrict y, int64_t n
   return s;
 }
 
-// Copies the keys (or values) of K/V head kvh of one row's segment, (n, hs) at stride nk from
-// packed token `first`, into t (hs, n): dot products with every key then run along contiguous
-// memory and vectorise.
-void transpose_head(const float* k, int64_t first, int64_t n, int64_t kvh, const Dims& d, float* t) {
-  const int64_t hs = d.hs, nk = d.nk();
+// Copies the keys (or values) of K/V head kvh that a segment attends to, (keys, hs) at stride nk,
+// into t (hs, keys): dot products with every key then run along contiguous memory and vectorise.
+void transpose_head(const float* k, const Segment& sg, int64_t kvh, const Dims& d, float* t) {
+  const int64_t hs = d.hs, nk = d.nk(), n = sg.keys();
   for (int64_t s = 0; s < n; ++s) {
-    const float* ks = k + (first + s) * nk + kvh * hs;
+    const float* ks = k + sg.key_row(s) * nk + kvh * hs;
     for (int64_t i = 0; i < hs; ++i) t[i * n + s] = ks[i];
   }
 }
 
-// Causal attention within each row's segment, y = softmax((q / sqrt(hs)) k^T) v per query head;
+// Attention within each segment (see Segment), y = softmax((q / sqrt(hs)) k^T) v per query head;
 // the weights are kept in probs. The exponentials run as one vectorised ATen call over all of
 // probs between two loop passes (scalar libm calls in the loop cost more than the rest).
 void attention(const State& st, const float* q, const float* k, const float* v, at::Tensor& probs_t, float* y) {
   const Dims& d = st.d;
-  const int64_t hs = d.hs, nq = d.nq(), g = d.nh / d.nkv;
+  const int64_t hs = d.hs, nq = d.nq(), nk = d.nk(), g = d.nh / d.nkv, S = static_cast<int64_t>(st.segs.size());
   const float scale = 1.f / std::sqrt(static_cast<float>(hs));
   float* probs = F(probs_t);
-  // Pass 1: scores minus each query's max; -inf above the diagonal (exp gives 0 there).
-  at::parallel_for(0, d.B * d.nh, 1, [&](int64_t begin, int64_t end) {
+  // Pass 1: scores minus each query's max; -inf past its last key (exp gives 0 there).
+  at::parallel_for(0, S * d.nh, 1, [&](int64_t begin, int64_t end) {
     std::vector<float> kt;
-    for (int64_t bh = begin; bh < end; ++bh) {
-      const int64_t b = bh / d.nh, h = bh % d.nh, kvh = h / g, n = st.len[b], first = st.start[b];
-      if (n == 0) continue;
-      kt.resize(hs * n);
-      transpose_head(k, first, n, kvh, d, kt.data());
+    for (int64_t sh = begin; sh < end; ++sh) {
+      const Segment& sg = st.segs[sh / d.nh];
+      const int64_t h = sh % d.nh, kvh = h / g, n = sg.n, kn = sg.keys();
+      kt.resize(hs * kn);
+      transpose_head(k, sg, kvh, d, kt.data());
       for (int64_t t = 0; t < n; ++t) {
-        const float* qt = q + (first + t) * nq + h * hs;
-        float* p = probs + st.poff[b] + (h * n + t) * n;
-        std::fill(p, p + t + 1, 0.f);
-        for (int64_t i = 0; i < hs; ++i) axpy(p, qt[i] * scale, kt.data() + i * n, t + 1);
+        const int64_t seen = sg.plen + t + 1;
+        const float* qt = q + (sg.start + t) * nq + h * hs;
+        float* p = probs + sg.poff + (h * n + t) * kn;
+        std::fill(p, p + seen, 0.f);
+        for (int64_t i = 0; i < hs; ++i) axpy(p, qt[i] * scale, kt.data() + i * kn, seen);
         float mx = p[0];
-        for (int64_t s = 1; s <= t; ++s) mx = std::max(mx, p[s]);
-        for (int64_t s = 0; s <= t; ++s) p[s] -= mx;
-        std::fill(p + t + 1, p + n, -INFINITY);
+        for (int64_t s = 1; s < seen; ++s) mx = std::max(mx, p[s]);
+        for (int64_t s = 0; s < seen; ++s) p[s] -= mx;
+        std::fill(p + seen, p + kn, -INFINITY);
       }
     }
   });
   probs_t.exp_();
   // Pass 2: normalise and weight the values.
-  at::parallel_for(0, d.B * d.nh, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t bh = begin; bh < end; ++bh) {
-      const int64_t b = bh / d.nh, h = bh % d.nh, kvh = h / g, n = st.len[b], first = st.start[b];
+  at::parallel_for(0, S * d.nh, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t sh = begin; sh < end; ++sh) {
+      const Segment& sg = st.segs[sh / d.nh];
+      const int64_t h = sh % d.nh, kvh = h / g, n = sg.n, kn = sg.keys();
       for (int64_t t = 0; t < n; ++t) {
-        float* p = probs + st.poff[b] + (h * n + t) * n;
+        const int64_t seen = sg.plen + t + 1;
+        float* p = probs + sg.poff + (h * n + t) * kn;
         float sum = 0.f;
-        for (int64_t s = 0; s <= t; ++s) sum += p[s];
+        for (int64_t s = 0; s < seen; ++s) sum += p[s];
         const float inv = 1.f / sum;
-        float* yt = y + (first + t) * nq + h * hs;
+        float* yt = y + (sg.start + t) * nq + h * hs;
         std::fill(yt, yt + hs, 0.f);
-        for (int64_t s = 0; s <= t; ++s) {
+        for (int64_t s = 0; s < seen; ++s) {
           p[s] *= inv;
-          axpy(yt, p[s], v + (first + s) * d.nk() + kvh * hs, hs);
+          axpy(yt, p[s], v + sg.key_row(s) * nk + kvh * hs, hs);
         }
       }
     }
@@ -236,7 +256,7 @@ void attention(const State& st, const float* q, const float* k, const float* v, 
 // Gradients of attention: gq (M, nq) written, gk and gv (M, nk) written; gy = dL/dy.
 void attention_backward(const State& st, const LayerSaved& s, const float* gy, float* gq, float* gk, float* gv) {
   const Dims& d = st.d;
-  const int64_t hs = d.hs, nq = d.nq(), nk = d.nk(), g = d.nh / d.nkv;
+  const int64_t hs = d.hs, nq = d.nq(), nk = d.nk(), g = d.nh / d.nkv, G = static_cast<int64_t>(st.groups.size()) - 1;
   const float scale = 1.f / std::sqrt(static_cast<float>(hs));
   const float* q = F(s.q);
   const float* k = F(s.k);
@@ -244,31 +264,37 @@ void attention_backward(const State& st, const LayerSaved& s, const float* gy, f
   const float* probs = F(s.probs);
   std::fill(gk, gk + d.M * nk, 0.f);
   std::fill(gv, gv + d.M * nk, 0.f);
-  // Query heads sharing a K/V head add into the same gk/gv rows, so work is split by K/V head.
-  at::parallel_for(0, d.B * d.nkv, 1, [&](int64_t begin, int64_t end) {
+  // Query heads sharing a K/V head add into the same gk/gv rows, and so do the completions sharing
+  // a prompt (into the prompt's rows), so work is split by prompt group and K/V head.
+  at::parallel_for(0, G * d.nkv, 1, [&](int64_t begin, int64_t end) {
     std::vector<float> vt, dp;
-    for (int64_t bk = begin; bk < end; ++bk) {
-      const int64_t b = bk / d.nkv, kvh = bk % d.nkv, n = st.len[b], first = st.start[b];
-      if (n == 0) continue;
-      vt.resize(hs * n);
-      dp.resize(n);
-      transpose_head(v, first, n, kvh, d, vt.data());
-      for (int64_t h = kvh * g; h < (kvh + 1) * g; ++h) {
-        for (int64_t t = 0; t < n; ++t) {
-          const float* p = probs + st.poff[b] + (h * n + t) * n;
-          const float* gyt = gy + (first + t) * nq + h * hs;
-          const float* qt = q + (first + t) * nq + h * hs;
-          float* gqt = gq + (first + t) * nq + h * hs;
-          std::fill(dp.begin(), dp.begin() + t + 1, 0.f);
-          for (int64_t i = 0; i < hs; ++i) axpy(dp.data(), gyt[i], vt.data() + i * n, t + 1);
-          float dot = 0.f;
-          for (int64_t s2 = 0; s2 <= t; ++s2) dot += p[s2] * dp[s2];
-          std::fill(gqt, gqt + hs, 0.f);
-          for (int64_t s2 = 0; s2 <= t; ++s2) {
-            const float gs = p[s2] * (dp[s2] - dot) * scale;
-            axpy(gqt, gs, k + (first + s2) * nk + kvh * hs, hs);
-            axpy(gk + (first + s2) * nk + kvh * hs, gs, qt, hs);
-            axpy(gv + (first + s2) * nk + kvh * hs, p[s2], gyt, hs);
+    for (int64_t gi = begin; gi < end; ++gi) {
+      const int64_t grp = gi / d.nkv, kvh = gi % d.nkv;
+      for (int64_t si = st.groups[grp]; si < st.groups[grp + 1]; ++si) {
+        const Segment& sg = st.segs[si];
+        const int64_t n = sg.n, kn = sg.keys();
+        vt.resize(hs * kn);
+        dp.resize(kn);
+        transpose_head(v, sg, kvh, d, vt.data());
+        for (int64_t h = kvh * g; h < (kvh + 1) * g; ++h) {
+          for (int64_t t = 0; t < n; ++t) {
+            const int64_t seen = sg.plen + t + 1;
+            const float* p = probs + sg.poff + (h * n + t) * kn;
+            const float* gyt = gy + (sg.start + t) * nq + h * hs;
+            const float* qt = q + (sg.start + t) * nq + h * hs;
+            float* gqt = gq + (sg.start + t) * nq + h * hs;
+            std::fill(dp.begin(), dp.begin() + seen, 0.f);
+            for (int64_t i = 0; i < hs; ++i) axpy(dp.data(), gyt[i], vt.data() + i * kn, seen);
+            float dot = 0.f;
+            for (int64_t s2 = 0; s2 < seen; ++s2) dot += p[s2] * dp[s2];
+            std::fill(gqt, gqt + hs, 0.f);
+            for (int64_t s2 = 0; s2 < seen; ++s2) {
+              const float gs = p[s2] * (dp[s2] - dot) * scale;
+              const int64_t row = sg.key_row(s2);
+              axpy(gqt, gs, k + row * nk + kvh * hs, hs);
+              axpy(gk + row * nk + kvh * hs, gs, qt, hs);
+              axpy(gv + row * nk + kvh * hs, p[s2], gyt, hs);
+            }
           }
         }
       }
@@ -403,7 +429,8 @@ std::vector<at::Tensor> score_backward(const State& st, const at::Tensor& glogp,
   {
     float* gxp = F(gx);
     const float* src = F(gxf);
-    for (int64_t r = 0; r < R; ++r) std::copy(src + r * C, src + (r + 1) * C, gxp + st.rows[r] * C);
+    // Added, not copied: the rows sharing a prompt score its last token each.
+    for (int64_t r = 0; r < R; ++r) axpy(gxp + st.rows[r] * C, 1.f, src + r * C, C);
   }
 
   at::Tensor gact = empty({M, d.I}), gup = empty({M, d.I}), gh = empty({M, C});
@@ -492,10 +519,11 @@ void check_weight(const at::Tensor& t, const char* what, std::initializer_list<i
 // ids (B, P + Tc) in Scorer's layout; pad (B) leading pad slots; clen (B) completion lengths.
 // w: L * 16 layer handles in LlamaModel's FusedWeightNames order (null where a bias is absent),
 // then embedding (V, C), final norm (C), lm_head (V, C) or null when tied. inv_freq (hs/2)
-// float32: the rotary inverse frequencies.
+// float32: the rotary inverse frequencies. packed_out (may be null): the number of packed tokens
+// that went through the layers (each shared prompt counted once).
 PT_API int pt_llama_score(const int64_t* ids, const int64_t* pad, const int64_t* clen, int64_t B, int64_t P, int64_t Tc,
                           const at::Tensor* const* w, int nw, int64_t nh, int64_t nkv, double eps, const at::Tensor* inv_freq,
-                          double temperature, at::Tensor** logp_out, at::Tensor** ent_out) {
+                          double temperature, at::Tensor** logp_out, at::Tensor** ent_out, int64_t* packed_out) {
   return pt::guard([=] {
     *logp_out = *ent_out = nullptr;
     if (w == nullptr || nw < kSlots + 3 || (nw - 3) % kSlots != 0) throw std::invalid_argument("pt_llama_score: bad weight list");
@@ -546,28 +574,45 @@ PT_API int pt_llama_score(const int64_t* ids, const int64_t* pad, const int64_t*
     }
     const at::Tensor& inv = T(inv_freq);
     check_weight(inv, "inv_freq", {d.hs / 2});
-    // Pack each row's needed tokens (see the top of this file).
+    // Pack each distinct prompt once, then its rows' completions (see the top of this file).
     const int64_t N = P + Tc;
     for (int64_t b = 0; b < B; ++b)
       if (pad[b] < 0 || pad[b] >= P || clen[b] < 0 || clen[b] > Tc) throw std::invalid_argument("pt_llama_score: bad row layout");
-    st->start.resize(B);
-    st->len.resize(B);
-    st->poff.resize(B);
+    std::map<std::vector<int64_t>, int64_t> prompt_group;
+    std::vector<std::vector<int64_t>> group_rows;
     for (int64_t b = 0; b < B; ++b) {
-      const int64_t plen = P - pad[b], n = clen[b] > 0 ? plen + clen[b] - 1 : 0;
-      st->start[b] = static_cast<int64_t>(st->ids.size());
-      st->len[b] = n;
-      st->poff[b] = st->probs_size;
-      st->probs_size += nh * n * n;
-      st->ids.insert(st->ids.end(), ids + b * N + pad[b], ids + b * N + pad[b] + n);
-      for (int64_t i = 0; i < clen[b]; ++i) {
-        st->rows.push_back(st->start[b] + plen - 1 + i);
-        st->targets.push_back(ids[b * N + P + i]);
-        st->out.push_back(b * Tc + i);
+      if (clen[b] == 0) continue;
+      auto [it, added] = prompt_group.try_emplace(std::vector<int64_t>(ids + b * N + pad[b], ids + b * N + P),
+                                                  static_cast<int64_t>(group_rows.size()));
+      if (added) group_rows.emplace_back();
+      group_rows[it->second].push_back(b);
+    }
+    std::vector<int64_t> pos;  // (M) each packed token's position
+    auto add_segment = [&](const int64_t* tokens, int64_t n, int64_t pstart, int64_t plen) {
+      const int64_t start = static_cast<int64_t>(st->ids.size());
+      st->segs.push_back({start, n, pstart, plen, st->probs_size});
+      st->probs_size += nh * n * (plen + n);
+      st->ids.insert(st->ids.end(), tokens, tokens + n);
+      for (int64_t j = 0; j < n; ++j) pos.push_back(plen + j);
+      return start;
+    };
+    for (const auto& rows : group_rows) {
+      st->groups.push_back(static_cast<int64_t>(st->segs.size()));
+      const int64_t b0 = rows[0], plen = P - pad[b0];
+      const int64_t pstart = add_segment(ids + b0 * N + pad[b0], plen, 0, 0);
+      for (int64_t b : rows) {
+        const int64_t cstart = clen[b] > 1 ? add_segment(ids + b * N + P, clen[b] - 1, pstart, plen) : 0;
+        for (int64_t i = 0; i < clen[b]; ++i) {
+          st->rows.push_back(i == 0 ? pstart + plen - 1 : cstart + i - 1);
+          st->targets.push_back(ids[b * N + P + i]);
+          st->out.push_back(b * Tc + i);
+        }
       }
     }
+    st->groups.push_back(static_cast<int64_t>(st->segs.size()));
     d.M = static_cast<int64_t>(st->ids.size());
     d.R = static_cast<int64_t>(st->rows.size());
+    if (packed_out != nullptr) *packed_out = d.M;
     for (int64_t m = 0; m < d.M; ++m)
       if (st->ids[m] < 0 || st->ids[m] >= d.V) throw std::invalid_argument("pt_llama_score: token id outside the vocabulary");
     for (int64_t t : st->targets)
@@ -577,13 +622,12 @@ PT_API int pt_llama_score(const int64_t* ids, const int64_t* pad, const int64_t*
     st->cos.resize(d.M * half);
     st->sin.resize(d.M * half);
     const float* f = F(inv);
-    for (int64_t b = 0; b < B; ++b)
-      for (int64_t j = 0; j < st->len[b]; ++j)
-        for (int64_t i = 0; i < half; ++i) {
-          const float a = static_cast<float>(j) * f[i];
-          st->cos[(st->start[b] + j) * half + i] = std::cos(a);
-          st->sin[(st->start[b] + j) * half + i] = std::sin(a);
-        }
+    for (int64_t m = 0; m < d.M; ++m)
+      for (int64_t i = 0; i < half; ++i) {
+        const float a = static_cast<float>(pos[m]) * f[i];
+        st->cos[m * half + i] = std::cos(a);
+        st->sin[m * half + i] = std::sin(a);
+      }
 
     std::vector<at::Tensor> params;
     bool needs_grad = false;

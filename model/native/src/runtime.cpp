@@ -25,7 +25,7 @@ PT_API const char* pt_last_error() { return pt::last_error.c_str(); }
 
 PT_API const char* pt_version() { return TORCH_VERSION; }
 
-PT_API int pt_abi_version() { return 6; }
+PT_API int pt_abi_version() { return 7; }
 
 // The file libtorch was loaded from, so that users can tell which of several installs is live.
 PT_API const char* pt_library_path() {

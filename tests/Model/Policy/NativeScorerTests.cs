@@ -45,6 +45,22 @@ public class NativeScorerTests
         return (prompts, completions);
     }
 
+    /// <summary>
+    /// Groups of 2-4 rows with the same prompt, interleaved with each other and with unique prompts:
+    /// ragged completions, empty ones, ones of a single token (only the shared prompt's last token
+    /// is scored), a prompt only an empty completion uses, and a prompt that is a prefix of another
+    /// (which must not share it).
+    /// </summary>
+    private static (int[][] Prompts, int[][] Completions) SharedRows(int vocab, int seed)
+    {
+        var rng = new Random(seed);
+        int[] Ids(int n) => [.. Enumerable.Range(0, n).Select(_ => rng.Next(vocab))];
+        int[] a = Ids(7), b = Ids(1), c = Ids(9), d = Ids(4), e = Ids(5), f = a[..5];
+        int[][] prompts = [a, d, b, a, c, d, a, b, e, a, d, f];
+        int[][] completions = [Ids(5), Ids(2), Ids(3), [], Ids(4), Ids(7), Ids(1), Ids(4), [], Ids(6), Ids(3), Ids(2)];
+        return (prompts, completions);
+    }
+
     private sealed record Run(float[] LogProbs, float[] Entropies, bool RequiresGrad, Dictionary<string, float[]> Grads);
 
     /// <summary>Scores on one path and backpropagates sum(logp * a) + sum(entropy * e) with fixed random a, e.</summary>
@@ -83,15 +99,20 @@ public class NativeScorerTests
         }
     }
 
+    /// <summary>sharedPrompts: rows from <see cref="SharedRows"/>, some of them sharing prompts.</summary>
     [Theory]
-    [InlineData("gqa", 1.0)]
-    [InlineData("gqa", 0.7)]
-    [InlineData("biases", 1.3)]
-    [InlineData("qwen", 1.0)]
-    public void ScoresAndEveryGradientEqualTheOpByOpPath(string kind, double temperature)
+    [InlineData("gqa", 1.0, false)]
+    [InlineData("gqa", 0.7, false)]
+    [InlineData("biases", 1.3, false)]
+    [InlineData("qwen", 1.0, false)]
+    [InlineData("gqa", 1.0, true)]
+    [InlineData("gqa", 0.7, true)]
+    [InlineData("biases", 1.3, true)]
+    [InlineData("qwen", 1.0, true)]
+    public void ScoresAndEveryGradientEqualTheOpByOpPath(string kind, double temperature, bool sharedPrompts)
     {
         using var model = LlamaModel.Create(Config(kind), seed: 5);
-        var (prompts, completions) = Rows(model.Config.VocabSize, seed: 11);
+        var (prompts, completions) = sharedPrompts ? SharedRows(model.Config.VocabSize, seed: 21) : Rows(model.Config.VocabSize, seed: 11);
         var reference = Score(model, native: false, prompts, completions, temperature, withGrad: true);
         var native = Score(model, native: true, prompts, completions, temperature, withGrad: true);
         Assert.True(native.RequiresGrad);
@@ -103,6 +124,44 @@ public class NativeScorerTests
             Assert.True(g.Any(v => v != 0), $"{name}: the reference gradient is all zero, so the comparison proves nothing");
             Close(g, native.Grads[name], 1e-4, name);
         }
+    }
+
+    [Fact]
+    public void EachDistinctPromptIsPackedOnce()
+    {
+        using var model = LlamaModel.Create(Config("gqa"), seed: 16);
+        var (prompts, completions) = SharedRows(model.Config.VocabSize, seed: 22);
+        var (B, P, Tc) = (prompts.Length, prompts.Max(p => p.Length), completions.Max(c => c.Length));
+        var (ids, pad) = (new long[B * (P + Tc)], new long[B]);
+        for (var b = 0; b < B; b++)
+        {
+            pad[b] = P - prompts[b].Length;
+            for (var i = 0; i < prompts[b].Length; i++) ids[b * (P + Tc) + pad[b] + i] = prompts[b][i];
+            for (var i = 0; i < completions[b].Length; i++) ids[b * (P + Tc) + P + i] = completions[b][i];
+        }
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        NativeScorer.Score(model, ids, pad, [.. completions.Select(c => (long)c.Length)], P, Tc, 1.0, out var packed);
+        // a (7), b (1), c (9), d (4) and f (5) once each; e only precedes an empty completion.
+        var completionTokens = completions.Sum(c => Math.Max(0, c.Length - 1));
+        Assert.Equal(7 + 1 + 9 + 4 + 5 + completionTokens, packed);
+    }
+
+    [Fact]
+    public void GroupsSharingPromptsLargeEnoughToSplitIntoThreadChunksMatchTheReference()
+    {
+        // Ten groups of four rows: the backward splits its work by prompt group.
+        using var model = LlamaModel.Create(Config("gqa"), seed: 17);
+        var rng = new Random(23);
+        int[] Ids(int n) => [.. Enumerable.Range(0, n).Select(_ => rng.Next(model.Config.VocabSize))];
+        var groupPrompts = Enumerable.Range(0, 10).Select(g => Ids(20 + g % 5)).ToArray();
+        int[][] prompts = [.. Enumerable.Range(0, 40).Select(i => groupPrompts[i / 4])];
+        int[][] completions = [.. Enumerable.Range(0, 40).Select(i => Ids(i % 11))];
+        var reference = Score(model, native: false, prompts, completions, 1.0, withGrad: true);
+        var native = Score(model, native: true, prompts, completions, 1.0, withGrad: true);
+        Close(reference.LogProbs, native.LogProbs, 1e-5, "logp");
+        Close(reference.Entropies, native.Entropies, 1e-5, "entropy");
+        foreach (var (name, g) in reference.Grads) Close(g, native.Grads[name], 1e-4, name);
     }
 
     [Fact]
