@@ -17,7 +17,11 @@ namespace Pipeline.Bench.Training;
 /// next to the op-by-op autograd path, in one process, interleaved round by round so that load
 /// from other processes hits both alike; also the no-grad scoring of the same rows.
 /// <c>dotnet run -c Release --project bench -- train-side-by-side [--sizes tiny,10m] [--groups 4]
-/// [--group-size 4] [--prompt-len 20] [--completion-len 23] [--micro-batch 8] [--rounds 5] [--steps 3] [--threads 1] [--ragged] [--wall]</c>
+/// [--group-size 4] [--prompt-len 20] [--completion-len 23] [--micro-batch 8] [--rounds 5] [--steps 3] [--threads 1] [--ragged]
+/// [--distinct-prompts] [--wall]</c>
+/// A group's rows share its prompt, which the fused scorer packs and runs once per micro-batch
+/// (--prompt-len 92 --group-size 4 is the e2e benchmark's shape); --distinct-prompts gives every row
+/// a prompt of its own instead, the work without that sharing.
 /// --ragged: prompts up to 4 tokens shorter and completions down to half as long (padding in every micro-batch).
 /// Prints the median time of each path (the thread's CPU time unless --wall) and their ratio for: a
 /// Trainer step; scoring the rows with grad and backpropagating sum(logp) + sum(entropy) (the
@@ -39,15 +43,17 @@ public static class TrainSideBySide
         torch.set_num_threads(Int("--threads", 1));
         s_wall = args.Contains("--wall");
         var ragged = args.Contains("--ragged");
+        var distinct = args.Contains("--distinct-prompts");
 
-        Console.WriteLine($"{groups}x{groupSize} rows, prompt {promptLen}, completion {completionLen}{(ragged ? " (ragged)" : "")}, micro-batch {microBatch}, " +
+        Console.WriteLine($"{groups}x{groupSize} rows, prompt {promptLen} ({(distinct ? "one per row" : "one per group")}), " +
+            $"completion {completionLen}{(ragged ? " (ragged)" : "")}, micro-batch {microBatch}, " +
             $"{torch.get_num_threads()} thread(s), median {(s_wall ? "wall" : "thread CPU")} time of {rounds} rounds x {steps} steps");
         Console.WriteLine("| model | train step ms, op-by-op | native | speed-up | score + backward ms, op-by-op | native | speed-up | score without grad ms, op-by-op | native | speed-up |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var size in sizes)
         {
             var config = Config(size);
-            var batch = TrainStepBenchmarks.Batch(groups, groupSize, promptLen, completionLen, config.VocabSize, ragged);
+            var batch = TrainStepBenchmarks.Batch(groups, groupSize, promptLen, completionLen, config.VocabSize, ragged, distinct);
             using var reference = new Side(config, native: false, batch, microBatch, completionLen);
             using var native = new Side(config, native: true, batch, microBatch, completionLen);
             reference.Step();

@@ -70,10 +70,13 @@ public class TrainStepBenchmarks
     public TrainStats Step() => _trainer.Train(_batch);
 
     /// <summary>
-    /// Random rows of the given lengths, rewards alternating 0 and 1 within each group. ragged:
-    /// prompts up to 4 tokens shorter and completions down to half as long, as stops make them.
+    /// Random rows of the given lengths, rewards alternating 0 and 1 within each group, whose rows
+    /// share their prompt as GRPO's do. ragged: prompts up to 4 tokens shorter and completions down
+    /// to half as long, as stops make them. distinctPrompts: every row gets a prompt of its own
+    /// (same length), so nothing can share a prompt's work.
     /// </summary>
-    internal static StepBatch Batch(int groups, int groupSize, int promptLen, int completionLen, int vocab, bool ragged = false)
+    internal static StepBatch Batch(int groups, int groupSize, int promptLen, int completionLen, int vocab, bool ragged = false,
+        bool distinctPrompts = false)
     {
         var rng = new Random(1);
         int[] Ids(int n) => [.. Enumerable.Range(0, n).Select(_ => rng.Next(7, vocab))];
@@ -88,7 +91,7 @@ public class TrainStepBenchmarks
                 Request = request,
                 SampleIndex = i,
                 PolicyVersion = 0,
-                PromptTokenIds = prompt,
+                PromptTokenIds = distinctPrompts ? Ids(prompt.Length) : prompt,
                 CompletionTokenIds = Ids(ragged ? rng.Next((completionLen + 1) / 2, completionLen + 1) : completionLen),
                 BehaviourLogProbs = new float[completionLen],
                 CompletionText = "",
