@@ -98,9 +98,9 @@ public static class E2eCommand
         for (int r = 0; r < options.Repeats; r++)
         {
             Console.WriteLine($"run {r + 1}/{options.Repeats}: ours...");
-            oursRuns.Add(ours.Run(config with { Name = $"ours-{r}" }, options.Threads, work));
+            oursRuns.Add(ours.Run(config with { Name = $"ours-{r}" }, options.Threads, options.WarmupSteps, work));
             Console.WriteLine($"  {Rate(oursRuns[^1])} rollouts/s; peer...");
-            peerRuns.Add(peer.Run(config, PolicyBenchConfigs.PeerJson(llama), problems, options.EffectivePeerThreads));
+            peerRuns.Add(peer.Run(config, PolicyBenchConfigs.PeerJson(llama), problems, options.EffectivePeerThreads, options.WarmupSteps));
             Console.WriteLine($"  {Rate(peerRuns[^1])} rollouts/s");
         }
 

@@ -14,7 +14,7 @@ public static class E2eReport
         sb.AppendLine();
         sb.AppendLine(c, $"`{options.CommandLine()}` ({when:yyyy-MM-dd HH:mm} UTC)");
         sb.AppendLine();
-        sb.AppendLine(FormattableString.Invariant($"Model {model}; {options.PromptsPerStep} prompts x {options.GroupSize} completions per step, up to {options.MaxNewTokens} new tokens, {options.Steps} steps per run of which the first is a warm-up, {options.Repeats} runs per side alternated (ours, peer, ...), {Threads(options)}, fp32, ours in {options.Mode} mode."));
+        sb.AppendLine(FormattableString.Invariant($"Model {model}; {options.PromptsPerStep} prompts x {options.GroupSize} completions per step, up to {options.MaxNewTokens} new tokens, {options.Steps} steps per run of which the first {options.WarmupSteps} are warm-up (left out of the rates), {options.Repeats} runs per side alternated (ours, peer, ...), {Threads(options)}, fp32, ours in {options.Mode} mode."));
         sb.AppendLine();
         sb.AppendLine("| | ours | peer (PyTorch) | ours / peer |");
         sb.AppendLine("| --- | ---: | ---: | ---: |");
@@ -28,7 +28,7 @@ public static class E2eReport
         Row("  score + other, s", ours.MeanOther, peer.MeanOther, "F3", false);
         Row("mean completion length", ours.MeanCompletionLength, peer.MeanCompletionLength, "F1");
         Row("peak RSS, MiB", ours.PeakRssBytes / 1048576.0, peer.PeakRssBytes / 1048576.0, "F0", false);
-        Row("start-up + warm-up step + exit, s", ours.MeanOverhead, peer.MeanOverhead, "F2", false);
+        Row("start-up + warm-up steps + exit, s", ours.MeanOverhead, peer.MeanOverhead, "F2", false);
         Row("generation GFLOP/s", ours.GenerationFlopsPerSecond / 1e9, peer.GenerationFlopsPerSecond / 1e9, "F2");
         Row("training GFLOP/s", ours.TrainingFlopsPerSecond / 1e9, peer.TrainingFlopsPerSecond / 1e9, "F2");
         sb.AppendLine();

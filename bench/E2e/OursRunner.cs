@@ -14,7 +14,7 @@ namespace Pipeline.Bench.E2e;
 /// </summary>
 public sealed class OursRunner(string repoRoot, FlopCounter flops)
 {
-    public SideRun Run(RunConfig config, int threads, string workDir)
+    public SideRun Run(RunConfig config, int threads, int warmupSteps, string workDir)
     {
         var runDir = Path.Combine(config.RunsDir, config.Name);
         if (Directory.Exists(runDir)) Directory.Delete(runDir, recursive: true);
@@ -37,7 +37,7 @@ public sealed class OursRunner(string repoRoot, FlopCounter flops)
             using var doc = JsonDocument.Parse(line);
             var m = doc.RootElement;
             long step = (long)m.GetProperty(MetricNames.Step).GetDouble();
-            if (step == 1) continue; // warm-up
+            if (step <= warmupSteps) continue;
             var rows = lengths[step];
             steps.Add(new StepSample(
                 step,

@@ -47,7 +47,7 @@ public sealed class PeerRunner(string python, string script, FlopCounter flops)
         File.WriteAllText(path, JsonSerializer.Serialize(doc));
     }
 
-    public SideRun Run(RunConfig config, string modelJson, string problemsPath, int threads)
+    public SideRun Run(RunConfig config, string modelJson, string problemsPath, int threads, int warmupSteps)
     {
         var c = CultureInfo.InvariantCulture;
         var psi = new ProcessStartInfo(python);
@@ -68,11 +68,11 @@ public sealed class PeerRunner(string python, string script, FlopCounter flops)
         psi.Environment["OMP_NUM_THREADS"] = threads.ToString(c);
         var result = ChildProcess.Run(psi);
         if (result.ExitCode != 0) throw new InvalidOperationException($"grpo_peer.py exited {result.ExitCode}: {result.Stderr}");
-        return Parse(result.Stdout.Trim().Split('\n')[^1], result.PeakRssBytes, result.WallSeconds);
+        return Parse(result.Stdout.Trim().Split('\n')[^1], result.PeakRssBytes, result.WallSeconds, warmupSteps);
     }
 
-    /// <summary>The peer's JSON line as a run; step 1 is the warm-up and is dropped.</summary>
-    public SideRun Parse(string json, long polledPeakBytes, double wallSeconds)
+    /// <summary>The peer's JSON line as a run; the first <paramref name="warmupSteps"/> steps are dropped.</summary>
+    public SideRun Parse(string json, long polledPeakBytes, double wallSeconds, int warmupSteps = 1)
     {
         using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;
@@ -80,7 +80,7 @@ public sealed class PeerRunner(string python, string script, FlopCounter flops)
         foreach (var s in root.GetProperty("steps").EnumerateArray())
         {
             long step = s.GetProperty("step").GetInt64();
-            if (step == 1) continue;
+            if (step <= warmupSteps) continue;
             var rows = s.GetProperty("lengths").EnumerateArray().Select(r => (P: r[0].GetInt32(), C: r[1].GetInt32())).ToList();
             steps.Add(new StepSample(
                 step,

@@ -34,7 +34,7 @@ public sealed record SideSummary(string Name, IReadOnlyList<SideRun> Runs)
 
     public long PeakRssBytes => Runs.Max(r => r.PeakRssBytes);
 
-    /// <summary>Launch to exit minus the timed steps: start-up, model build, the warm-up step, the final checkpoint.</summary>
+    /// <summary>Launch to exit minus the timed steps: start-up, model build, the warm-up steps, the final checkpoint.</summary>
     public double MeanOverhead => Runs.Average(r => r.WallSeconds - r.Steps.Sum(s => s.Total));
 
     public double GenerationFlopsPerSecond => All.Sum(s => s.GenerationFlops) / All.Sum(s => s.Generate);

@@ -78,6 +78,7 @@ public class E2eReportTests
         Assert.Equal(flops.Generation(3, 2) + flops.Generation(4, 1), step.GenerationFlops);
         Assert.Equal(0.01, step.Other, 9);
         Assert.Equal(2048 * 1024, run.PeakRssBytes);
+        Assert.Empty(new PeerRunner("python3", "peer.py", flops).Parse(json.ReplaceLineEndings(" "), 1024, 5, warmupSteps: 2).Steps);
     }
 
     [Fact]
