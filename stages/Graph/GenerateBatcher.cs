@@ -157,7 +157,7 @@ public sealed class GenerateBatcher
     private async Task GatherAsync(List<Pending> batch)
     {
         if (_wait <= TimeSpan.Zero) return;
-        long deadline = Stopwatch.GetTimestamp() + (long)(_wait.TotalSeconds * Stopwatch.Frequency);
+        var timeout = Task.Delay(_wait, _ct);
         while (true)
         {
             Task arrival;
@@ -168,10 +168,12 @@ public sealed class GenerateBatcher
                 arrival = _arrival.Task;
             }
 
-            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-            if (left <= TimeSpan.Zero) return;
-            await Task.WhenAny(arrival, Task.Delay(left, _ct)).ConfigureAwait(false);
-            _ct.ThrowIfCancellationRequested();
+            if (await Task.WhenAny(arrival, timeout).ConfigureAwait(false) == timeout)
+            {
+                _ct.ThrowIfCancellationRequested();
+                lock (_lock) TakeCompatible(batch);
+                return;
+            }
         }
     }
 

@@ -9,6 +9,7 @@
 // prompt tokens of every row, a decode step one token per running row. So padding and finished
 // rows cost nothing, and a row's arithmetic never depends on which other rows are present (up to
 // the blocking of the sgemm over the batch).
+#include "kernel_loops.h"
 #include "tensor_abi.h"
 
 #include <dlfcn.h>
@@ -103,23 +104,12 @@ PT_VECTOR_CLONES void exp_shifted(const float* s, int64_t n, double shift, doubl
   for (int64_t i = 0; i < n; ++i) d[i] = vexpd(static_cast<double>(s[i]) - shift);
 }
 
-// sum_e a[e] * b[e] with 8 independent partial sums, which the compiler keeps in vector registers.
-inline float dot(const float* a, const float* b, int64_t n) {
-  float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  int64_t e = 0;
-  for (; e + 8 <= n; e += 8)
-    for (int j = 0; j < 8; ++j) acc[j] += a[e + j] * b[e + j];
-  float s = 0;
-  for (; e < n; ++e) s += a[e] * b[e];
-  return s + ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-}
-
 // x / rms(x) * w for M rows of C, the statistics in float32 as RmsNorm.Forward.
 PT_VECTOR_CLONES void rms_rows(const float* x, int64_t M, int64_t C, const float* w, float eps, float* out) {
   for (int64_t i = 0; i < M; ++i) {
     const float* xr = x + i * C;
     float* o = out + i * C;
-    const float inv = 1.0f / std::sqrt(dot(xr, xr, C) / static_cast<float>(C) + eps);
+    const float inv = 1.0f / std::sqrt(pt::loops::dot(xr, xr, C) / static_cast<float>(C) + eps);
     for (int64_t c = 0; c < C; ++c) o[c] = (xr[c] * inv) * w[c];
   }
 }

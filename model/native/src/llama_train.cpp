@@ -19,6 +19,7 @@
 // prompt's layers once. The prompt's last token predicts each row's first completion token (its
 // hidden state is shared; each row scores it against its own target). No work goes to padding,
 // and a row without completion tokens keeps nothing (nor does a prompt that only such rows use).
+#include "kernel_loops.h"
 #include "tensor_abi.h"
 
 #include <torch/csrc/autograd/custom_function.h>
@@ -176,19 +177,6 @@ void rotary(float* x, const float* cos, const float* sin, int64_t rows, int64_t 
 // y += a x over n floats; the buffers never overlap, which lets the loop vectorise.
 inline void axpy(float* __restrict y, float a, const float* __restrict x, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] += a * x[i];
-}
-
-// sum of x y over n floats, in 8 partial sums so that the loop vectorises without reassociating
-// one running sum (which the compiler may not do on its own).
-inline float dot(const float* __restrict x, const float* __restrict y, int64_t n) {
-  float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    for (int k = 0; k < 8; ++k) acc[k] += x[i + k] * y[i + k];
-  float s = 0.f;
-  for (; i < n; ++i) s += x[i] * y[i];
-  for (int k = 0; k < 8; ++k) s += acc[k];
-  return s;
 }
 
 // Copies the keys (or values) of K/V head kvh that a segment attends to, (keys, hs) at stride nk,
@@ -372,7 +360,7 @@ void score_forward(State& st, bool save, float* out_logp, float* out_ent) {
     const float* lq = F(st.logp);
     float* e = F(st.ent);
     rows_parallel(R, d.V, [&](int64_t begin, int64_t end) {
-      for (int64_t r = begin; r < end; ++r) e[r] = -dot(pp + r * d.V, lq + r * d.V, d.V);
+      for (int64_t r = begin; r < end; ++r) e[r] = -pt::loops::dot(pp + r * d.V, lq + r * d.V, d.V);
     });
   }
   const float* lp = F(st.logp);
