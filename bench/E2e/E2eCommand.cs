@@ -78,10 +78,7 @@ public static class E2eCommand
             MaxPositionEmbeddings = config.Model.MaxPositions, TieWordEmbeddings = true,
         };
         var flops = new FlopCounter(tokenizer.VocabSize, dim, hidden, layers, heads, kvHeads);
-        var pool = ProblemGenerator.Generate(TaskRegistry.CreateDefault().Get(config.Task.Name), new TaskOptions
-        {
-            Difficulty = config.Task.Difficulty, Seed = config.Seed, HeldOutFraction = config.Task.HeldOutFraction,
-        }, ProblemSplit.Train, config.Task.PoolSize);
+        var pool = ProblemGenerator.Generate(TaskRegistry.CreateDefault().Get(config.Task.Name), config.Task.ToTaskOptions(config.Seed), ProblemSplit.Train, config.Task.PoolSize);
         var stops = new[] { tokenizer.EosId, tokenizer.TokenToId("</answer>") }.OfType<int>().ToArray();
         var problems = Path.Combine(work, "problems.json");
         PeerRunner.ExportProblems(pool.Select(p => (p.Prompt, p.Answer)), tokenizer, stops, problems);

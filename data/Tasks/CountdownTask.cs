@@ -25,7 +25,7 @@ public sealed class CountdownTask : ITask
 
     private readonly record struct Node(long Value, string Expression, bool IsLeaf);
 
-    public Problem Generate(ref TaskRandom random, int difficulty)
+    public Problem Generate(ref TaskRandom random, int difficulty, PromptStyle style = PromptStyle.Full)
     {
         var count = NumberCount(difficulty);
         var numbers = new long[count];
@@ -54,7 +54,8 @@ public sealed class CountdownTask : ITask
         return new Problem
         {
             Id = ProblemGenerator.IdFor(TaskName, sorted + "=" + target.ToString(CultureInfo.InvariantCulture)),
-            Prompt = $"Using the numbers [{list}], create an expression that equals {target}. " +
+            Prompt = style == PromptStyle.Terse ? $"Make {target} from [{list}]." :
+                     $"Using the numbers [{list}], create an expression that equals {target}. " +
                      "You may use +, -, * and / with parentheses, and each number at most once. " +
                      "Think step by step inside <think> </think>, then give only the expression inside <answer> </answer>, for example <answer>(1 + 2) * 3</answer>.",
             Answer = result.Expression,

@@ -18,5 +18,6 @@ public interface ITask
     /// <summary>Difficulty runs from 1 to this value.</summary>
     int MaxDifficulty { get; }
 
-    Problem Generate(ref TaskRandom random, int difficulty);
+    /// <param name="style">How much the prompt says beyond the question itself; the problem (and its id) is the same either way.</param>
+    Problem Generate(ref TaskRandom random, int difficulty, PromptStyle style = PromptStyle.Full);
 }

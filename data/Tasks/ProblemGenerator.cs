@@ -19,7 +19,7 @@ public static class ProblemGenerator
                     $"task '{task.Name}' at difficulty {options.Difficulty} gave only {problems.Count} distinct {split} problems in {maxDraws} draws " +
                     $"(asked for {count}); raise the difficulty, ask for fewer, or change HeldOutFraction ({options.HeldOutFraction})");
             var random = TaskRandom.ForIndex(options.Seed, options.Difficulty, index);
-            var problem = task.Generate(ref random, options.Difficulty);
+            var problem = task.Generate(ref random, options.Difficulty, options.PromptStyle);
             if (ProblemSplitter.Assign(problem.Id, options.HeldOutFraction, options.SplitSeed) == split && seen.Add(problem.Id))
                 problems.Add(problem);
         }

@@ -21,7 +21,7 @@ public sealed class StringFunctionsTask : ITask
     public static int Depth(int difficulty) => Math.Min(1 + (difficulty - 1) / 2, 6);
     public static int InputLength(int difficulty) => 4 + difficulty;
 
-    public Problem Generate(ref TaskRandom random, int difficulty)
+    public Problem Generate(ref TaskRandom random, int difficulty, PromptStyle style = PromptStyle.Full)
     {
         var depth = Depth(difficulty);
         var functions = new StringFunction[depth];
@@ -56,7 +56,8 @@ public sealed class StringFunctionsTask : ITask
         return new Problem
         {
             Id = ProblemGenerator.IdFor(TaskName, call),
-            Prompt = "The functions below act on strings:\n" + string.Join("\n", definitions) +
+            Prompt = style == PromptStyle.Terse ? $"What is {call}?" :
+                     "The functions below act on strings:\n" + string.Join("\n", definitions) +
                      $"\nWhat is {call}? Think step by step inside <think> </think>, then give only the resulting string, without quotes, inside <answer> </answer>.",
             Answer = answer,
             Task = TaskName,

@@ -14,6 +14,9 @@ public sealed class TaskOptions
     /// <summary>Seeds the held-out hash; keep it fixed across runs so evaluation problems never reach training.</summary>
     public ulong SplitSeed { get; set; }
 
+    /// <summary>How the prompts are worded; the problems and their ids, hence the split, do not depend on it.</summary>
+    public PromptStyle PromptStyle { get; set; } = PromptStyle.Full;
+
     /// <summary>Draws allowed per requested problem before giving up (a split of a small problem space can run dry).</summary>
     public int MaxDrawsPerProblem { get; set; } = 64;
 

@@ -28,6 +28,12 @@ public sealed record SftSection
     /// <summary>Training-split problems of the task whose reference solutions are the examples (without --dataset).</summary>
     public int Examples { get; init; } = 512;
 
+    /// <summary>
+    /// Fraction of the demonstrations whose final answer is replaced by a wrong one of the same shape
+    /// (the working before it kept): a teacher with unreliable answers, for showing what a verifier adds.
+    /// </summary>
+    public double AnswerNoise { get; init; }
+
     /// <summary>Where the checkpoint goes; null: {runs_dir}/{name}/sft.</summary>
     public string? Out { get; init; }
 
@@ -43,6 +49,7 @@ public sealed record SftSection
         if (!(WeightDecay >= 0)) yield return $"sft.weight_decay: {WeightDecay} must be >= 0.";
         if (!(GradClip >= 0)) yield return $"sft.grad_clip: {GradClip} must be >= 0 (0 = off).";
         if (Examples < 1) yield return $"sft.examples: {Examples} must be at least 1.";
+        if (!(AnswerNoise >= 0 && AnswerNoise < 1)) yield return $"sft.answer_noise: {AnswerNoise} must lie in [0, 1).";
     }
 
     public SftOptions ToOptions(ulong seed) => new()

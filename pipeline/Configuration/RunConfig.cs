@@ -83,6 +83,7 @@ public sealed record RunConfig
         Check(!Algorithm.NeedsGroups || Task.GroupSize >= 2, $"task.group_size: {Task.GroupSize} is too small; algorithm.advantage '{Algorithm.Advantage}' compares completions of one prompt and needs at least 2.");
         Check(Task.PromptsPerStep >= 1, $"task.prompts_per_step: {Task.PromptsPerStep} must be at least 1.");
         Check(Task.HeldOutFraction is >= 0 and < 1, $"task.held_out_fraction: {Task.HeldOutFraction} must lie in [0, 1).");
+        Check(Task.PromptStyle is "full" or "terse", $"task.prompt_style: '{Task.PromptStyle}' is not one of: full, terse.");
         Check(Task.PoolSize >= Task.PromptsPerStep, $"task.pool_size: {Task.PoolSize} must be at least task.prompts_per_step ({Task.PromptsPerStep}).");
 
         Check(Generation.Temperature > 0, $"generation.temperature: {Generation.Temperature} must be positive.");
@@ -200,6 +201,18 @@ public sealed record TaskSection
 
     /// <summary>The reward component whose value decides correctness (pass rate, filters).</summary>
     public string CorrectnessComponent { get; init; } = "answer";
+
+    /// <summary>full (question, definitions, format instruction) or terse (the question alone, for models trained from scratch).</summary>
+    public string PromptStyle { get; init; } = "full";
+
+    /// <summary>The generator options every stage draws this task's problems with (pool, warm start, evaluation).</summary>
+    public TaskOptions ToTaskOptions(ulong seed) => new()
+    {
+        Difficulty = Difficulty,
+        Seed = seed,
+        HeldOutFraction = HeldOutFraction,
+        PromptStyle = PromptStyle == "terse" ? Pipeline.Data.Tasks.PromptStyle.Terse : Pipeline.Data.Tasks.PromptStyle.Full,
+    };
 }
 
 public sealed record GenerationSection

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Pipeline.Cli.Configuration;
 using Pipeline.Cli.Evaluation;
@@ -48,7 +49,7 @@ public static class DemoRun
         var eval = new EvalOptions(s.N, s.Ks, ProblemSplit.HeldOut, s.Problems);
 
         var clock = Stopwatch.StartNew();
-        note($"demo: 1/4 supervised warm start ({config.Sft.Steps} steps) of a fresh {config.Model.Type} (dim {config.Model.Dim}, {config.Model.Layers} layers) on {config.Task.Name} reference solutions");
+        note($"demo: 1/4 supervised warm start ({config.Sft.Steps} steps) of a fresh {config.Model.Type} (dim {config.Model.Dim}, {config.Model.Layers} layers) on {config.Task.Name} reference solutions{(config.Sft.AnswerNoise > 0 ? string.Create(CultureInfo.InvariantCulture, $", {config.Sft.AnswerNoise * 100:0.#}% of them with one wrong character in the answer") : "")}");
         var sft = SftRun.Run(config, null, Path.Combine(s.Out, "sft"), note, ct);
         double sftSeconds = clock.Elapsed.TotalSeconds;
         var grpoConfig = SftRun.StartingFrom(config, sft.Directory);

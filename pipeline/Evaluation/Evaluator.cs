@@ -29,12 +29,7 @@ public static class Evaluator
             throw new ArgumentOutOfRangeException(nameof(options), $"--k: {bad} must lie in 1..n ({options.N}); pass@k needs k of the n samples.");
 
         var task = TaskRegistry.CreateDefault().Get(config.Task.Name);
-        var problems = ProblemGenerator.Generate(task, new TaskOptions
-        {
-            Difficulty = config.Task.Difficulty,
-            Seed = config.Seed,
-            HeldOutFraction = config.Task.HeldOutFraction,
-        }, options.Split, options.Problems);
+        var problems = ProblemGenerator.Generate(task, config.Task.ToTaskOptions(config.Seed), options.Split, options.Problems);
         var verifier = VerifierRegistry.CreateDefault().CreateComposite("reward", config.Rewards.Select(r => (r.Name, r.Weight)));
         var rule = new CorrectnessRule(config.Task.CorrectnessComponent);
         var sampling = Sampling(config, tokenizer);

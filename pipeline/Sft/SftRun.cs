@@ -33,13 +33,9 @@ public static class SftRun
         var dir = outDir ?? config.Sft.Out ?? Path.Combine(config.RunsDir, config.Name, "sft");
         var tokenizer = TrainingRun.CreateTokenizer(config);
         var pairs = datasetPath is null
-            ? SftDataset.FromTask(TaskRegistry.CreateDefault().Get(config.Task.Name), new TaskOptions
-            {
-                Difficulty = config.Task.Difficulty,
-                Seed = config.Seed,
-                HeldOutFraction = config.Task.HeldOutFraction,
-            }, config.Sft.Examples)
+            ? SftDataset.FromTask(TaskRegistry.CreateDefault().Get(config.Task.Name), config.Task.ToTaskOptions(config.Seed), config.Sft.Examples)
             : SftDataset.FromFile(datasetPath, cancellationToken);
+        pairs = AnswerNoise.Apply(pairs, config.Sft.AnswerNoise, config.Seed);
         var examples = SftDataset.Encode(pairs, tokenizer);
 
         using var policy = TrainingRun.CreatePolicy(config, tokenizer);
@@ -47,7 +43,7 @@ public static class SftRun
         var trainer = new SupervisedTrainer(policy, examples, config.Sft.ToOptions(config.Seed), optimizer, config.Sft.ToSchedule());
         var probe = examples.Take(Math.Min(examples.Count, 64)).ToList();
         double initial = SupervisedTrainer.MeanNll(policy, probe, config.Sft.MicroBatchSize);
-        note?.Invoke(string.Create(CultureInfo.InvariantCulture, $"sft: {examples.Count} examples ({(datasetPath is null ? $"task {config.Task.Name} reference solutions" : datasetPath)}), {config.Sft.Steps} steps of {config.Sft.BatchSize}, model {config.Model.Type}; initial NLL {initial:F3}"));
+        note?.Invoke(string.Create(CultureInfo.InvariantCulture, $"sft: {examples.Count} examples ({(datasetPath is null ? $"task {config.Task.Name} reference solutions" : datasetPath)}{(config.Sft.AnswerNoise > 0 ? $", {config.Sft.AnswerNoise * 100:0.#}% of them with a slip in the answer (sft.answer_noise)" : "")}), {config.Sft.Steps} steps of {config.Sft.BatchSize}, model {config.Model.Type}; initial NLL {initial:F3}"));
 
         Directory.CreateDirectory(dir);
         using (var metrics = new StreamWriter(Path.Combine(dir, MetricsFile)) { AutoFlush = true })

@@ -49,12 +49,7 @@ public sealed class TrainingRun : IDisposable
         _optimizer = new AdamW(_policy.Parameters, config.Training.Lr, weight_decay: config.Training.WeightDecay);
         var scheduler = new LRScheduler(_optimizer, Schedule(config.Training));
         var task = TaskRegistry.CreateDefault().Get(config.Task.Name);
-        var pool = ProblemGenerator.Generate(task, new TaskOptions
-        {
-            Difficulty = config.Task.Difficulty,
-            Seed = config.Seed,
-            HeldOutFraction = config.Task.HeldOutFraction,
-        }, ProblemSplit.Train, config.Task.PoolSize);
+        var pool = ProblemGenerator.Generate(task, config.Task.ToTaskOptions(config.Seed), ProblemSplit.Train, config.Task.PoolSize);
         Sampler = SamplerRegistry.Create(pool, config.Seed, config.Sampler);
         Checkpoints = new CheckpointStore(checkpointsDir, config.Training.CheckpointEvery, config.Training.KeepCheckpoints, _policy, _optimizer, scheduler, Sampler, config.Seed);
 

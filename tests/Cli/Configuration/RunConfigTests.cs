@@ -81,7 +81,7 @@ public class RunConfigTests
         var config = new RunConfig
         {
             Model = new ModelSection { Type = "llama7" },
-            Task = new TaskSection { GroupSize = 1, Difficulty = 99 },
+            Task = new TaskSection { GroupSize = 1, Difficulty = 99, PromptStyle = "short" },
             Rewards = [new RewardWeight("answr", 1)],
             Training = new TrainingSection { Mode = "fast", MicroBatchSize = 0, Schedule = "step" },
             Pipeline = new PipelineSection { VerifyParallelism = 8, VerifyCapacity = 4 },
@@ -90,12 +90,14 @@ public class RunConfigTests
         Assert.Contains(errors, e => e.StartsWith("model.type", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("task.group_size", StringComparison.Ordinal) && e.Contains("grpo"));
         Assert.Contains(errors, e => e.StartsWith("task.difficulty", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("task.prompt_style", StringComparison.Ordinal) && e.Contains("full, terse"));
         Assert.Contains(errors, e => e.StartsWith("rewards[0].name", StringComparison.Ordinal) && e.Contains("answer"));
         Assert.Contains(errors, e => e.StartsWith("training.mode", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("training.micro_batch_size", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("training.schedule", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("pipeline.verify.capacity", StringComparison.Ordinal));
         Assert.Empty(new RunConfig().Validate());
+        Assert.Contains(new RunConfig { Sft = new SftSection { AnswerNoise = 1 } }.Validate(), e => e.StartsWith("sft.answer_noise", StringComparison.Ordinal));
         Assert.Contains(new RunConfig { Training = new TrainingSection { Mode = "async", MaxStaleness = 0 } }.Validate(), e => e.StartsWith("training.max_staleness", StringComparison.Ordinal));
     }
 }

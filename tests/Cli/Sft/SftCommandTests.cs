@@ -65,7 +65,8 @@ public class SftCommandTests
             ]);
             var (code, output, error) = Run(Small(runs), data, Path.Combine(runs, "out"));
             Assert.True(code == 0, error);
-            Assert.Contains("sft: 2 examples (" + data + ")", output);
+            // The demo config's sloppy teacher applies to a dataset's completions too.
+            Assert.Contains("sft: 2 examples (" + data + ", 70% of them with a slip in the answer (sft.answer_noise))", output);
             Assert.True(File.Exists(Path.Combine(runs, "out", "weights.safetensors")));
         }
         finally

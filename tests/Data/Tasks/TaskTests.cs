@@ -53,6 +53,33 @@ public class TaskTests
 
     [Theory]
     [MemberData(nameof(TaskNames))]
+    public void TersePromptsAskTheSameQuestionInFewerCharacters(string name)
+    {
+        var task = Tasks.Get(name);
+        foreach (var d in new[] { 1, 5 })
+        {
+            var full = ProblemGenerator.Generate(task, new TaskOptions { Difficulty = d, Seed = 3 }, ProblemSplit.Train, 30);
+            var terse = ProblemGenerator.Generate(task, new TaskOptions { Difficulty = d, Seed = 3, PromptStyle = PromptStyle.Terse }, ProblemSplit.Train, 30);
+            Assert.Equal(full.Select(p => (p.Id, p.Answer, p.Solution)), terse.Select(p => (p.Id, p.Answer, p.Solution)));
+            for (int i = 0; i < full.Count; i++)
+            {
+                Assert.DoesNotContain("<answer>", terse[i].Prompt);
+                Assert.True(terse[i].Prompt.Length * 2 < full[i].Prompt.Length, $"{terse[i].Prompt} | {full[i].Prompt}");
+            }
+        }
+
+        var sample = ProblemGenerator.Generate(task, new TaskOptions { Difficulty = 1, Seed = 3, PromptStyle = PromptStyle.Terse }, ProblemSplit.Train, 1)[0];
+        var expected = name switch
+        {
+            "countdown" => "^Make [0-9]+ from \\[[0-9, ]+\\]\\.$",
+            "string_functions" => "^What is [a-z_]+\\(\"[a-z]+\"\\)\\?$",
+            _ => "^Compute [0-9]+ [+*] [0-9]+\\.$",
+        };
+        Assert.Matches(expected, sample.Prompt);
+    }
+
+    [Theory]
+    [MemberData(nameof(TaskNames))]
     public void GenerationIsDeterministicAndSeeded(string name)
     {
         var task = Tasks.Get(name);
@@ -118,6 +145,39 @@ public class TaskTests
                 Assert.Equal(ArithmeticTask.Operations(d), expression.Count(c => c == '+'));
                 Assert.DoesNotContain('*', expression);
                 Assert.DoesNotContain(" - ", expression);
+            }
+        }
+    }
+
+    [Fact]
+    public void AdditionWorksColumnByColumnBeforeTheSum()
+    {
+        Assert.Equal(["7 + 8 = 15", "4 + 3 + 1 = 8"], ArithmeticTask.Columns(47, 38));
+        Assert.Equal(["5 + 8 = 13", "0 + 9 + 1 = 10"], ArithmeticTask.Columns(5, 98));
+        var task = Tasks.Get("addition");
+        foreach (var d in new[] { 1, 3 })
+        {
+            foreach (var p in ProblemGenerator.Generate(task, new TaskOptions { Difficulty = d, Seed = 9 }, ProblemSplit.Train, 50))
+            {
+                var solution = p.Solution!;
+                var think = solution[(solution.IndexOf("<think>\n", StringComparison.Ordinal) + 8)..solution.IndexOf("\n</think>", StringComparison.Ordinal)].Split('\n');
+                var sum = think[^1].Split(' ');
+                Assert.Equal(p.Metadata["expression"] + " = " + p.Answer, think[^1]);
+                // Replays the working digit by digit: each column adds the operands' digits from the right and the carry, and the units spell the answer.
+                var (a, b) = (sum[0], sum[2]);
+                Assert.Equal(Math.Max(a.Length, b.Length), think.Length - 1);
+                var spelled = "";
+                var carry = 0;
+                for (int k = 0; k < think.Length - 1; k++)
+                {
+                    var x = k < a.Length ? a[^(k + 1)] - '0' : 0;
+                    var y = k < b.Length ? b[^(k + 1)] - '0' : 0;
+                    var total = x + y + carry;
+                    Assert.Equal(carry > 0 ? $"{x} + {y} + {carry} = {total}" : $"{x} + {y} = {total}", think[k]);
+                    spelled = (total % 10) + spelled;
+                    carry = total / 10;
+                }
+                Assert.Equal(p.Answer, (carry > 0 ? "1" : "") + spelled);
             }
         }
     }
