@@ -1,3 +1,5 @@
+using Pipeline.Data.Tasks;
+
 namespace Pipeline.Cli.Sft;
 
 /// <summary>
@@ -17,12 +19,18 @@ public static class AnswerNoise
         if (!(fraction >= 0 && fraction <= 1)) throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "must lie in [0, 1]");
         int count = (int)Math.Round(fraction * pairs.Count, MidpointRounding.AwayFromZero);
         if (count == 0) return pairs;
-        var random = new Random(unchecked((int)(seed ^ (seed >> 32)) ^ 0x41A7));
+        // SplitMix64 rather than System.Random, whose seeded sequence .NET does not promise to keep.
+        var random = new TaskRandom(seed ^ 0xA45E_0153_1CE5_D00DUL);
         var order = Enumerable.Range(0, pairs.Count).ToArray();
-        random.Shuffle(order);
+        for (int i = order.Length - 1; i > 0; i--)
+        {
+            int j = random.Next(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+
         var result = pairs.ToArray();
         foreach (var i in order.Take(count))
-            result[i] = (pairs[i].Prompt, Corrupt(pairs[i].Completion, random, i));
+            result[i] = (pairs[i].Prompt, Corrupt(pairs[i].Completion, ref random, i));
         return result;
     }
 
@@ -31,7 +39,7 @@ public static class AnswerNoise
     /// transcription slip: the rest of the answer still copies the working, so imitation learns the
     /// copy and a slip rate; a leading digit stays non-zero).
     /// </summary>
-    public static string Corrupt(string completion, Random random, int index)
+    public static string Corrupt(string completion, ref TaskRandom random, int index)
     {
         int open = completion.LastIndexOf(Open, StringComparison.Ordinal);
         int close = open < 0 ? -1 : completion.IndexOf(Close, open + Open.Length, StringComparison.Ordinal);

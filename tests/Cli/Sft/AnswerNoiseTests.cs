@@ -1,4 +1,5 @@
 using Pipeline.Cli.Sft;
+using Pipeline.Data.Tasks;
 
 namespace Pipeline.Tests.Cli.Sft;
 
@@ -65,7 +66,11 @@ public class AnswerNoiseTests
         var e = Assert.Throws<FormatException>(() => AnswerNoise.Apply(pairs, 0.999, seed: 1));
         Assert.Contains("example 1", e.Message);
         Assert.Contains("no tags here", e.Message);
-        var symbols = Assert.Throws<FormatException>(() => AnswerNoise.Corrupt("<answer>+</answer>", new Random(1), 4));
+        var symbols = Assert.Throws<FormatException>(() =>
+        {
+            var random = new TaskRandom(1);
+            return AnswerNoise.Corrupt("<answer>+</answer>", ref random, 4);
+        });
         Assert.Contains("example 4", symbols.Message);
     }
 }
