@@ -135,7 +135,7 @@ public static class ConfigDescriptions
         ["sft.weight_decay"] = "AdamW weight decay.",
         ["sft.grad_clip"] = "Max gradient norm; 0 = off.",
         ["sft.examples"] = "Training-split problems of the task whose reference solutions are the examples (when no --dataset is given).",
-        ["sft.answer_noise"] = "Fraction of demonstrations whose final answer (inside <answer>) is replaced by a wrong one of the same shape, the working kept: a teacher with unreliable answers. 0 = off.",
+        ["sft.answer_noise"] = "Fraction of demonstrations in which one digit or letter of the final answer (inside <answer>) is changed to another of its class, the working kept: a teacher with unreliable answers. 0 = off.",
         ["sft.out"] = "Checkpoint folder of the warm start; null: `{runs_dir}/{name}/sft`.",
         ["training.durable_steps"] = "fsync every logged step (a crash then loses at most the step being written).",
         ["pipeline"] = "Bounds of the graph's blocks; defaults suit a CPU run.",

@@ -29,8 +29,8 @@ public sealed record SftSection
     public int Examples { get; init; } = 512;
 
     /// <summary>
-    /// Fraction of the demonstrations whose final answer is replaced by a wrong one of the same shape
-    /// (the working before it kept): a teacher with unreliable answers, for showing what a verifier adds.
+    /// Fraction of the demonstrations in which one digit or letter of the final answer is changed (the
+    /// working before it kept): a teacher with unreliable answers, for showing what a verifier adds.
     /// </summary>
     public double AnswerNoise { get; init; }
 
